@@ -1,0 +1,1 @@
+"""Write, check and serve interactive click-to-run tutorials in the Katacoda and Killercoda formats."""

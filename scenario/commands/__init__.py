@@ -1,0 +1,1 @@
+"""Subcommands of build.py, one module each."""

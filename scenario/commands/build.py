@@ -1,0 +1,17 @@
+"""build.py build: not written yet (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "build (not written yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command."""
+    print("build.py build: not written yet")
+    return 2

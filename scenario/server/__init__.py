@@ -1,0 +1,1 @@
+"""The learner's web app: pages, terminals, progress and auth."""

@@ -1,0 +1,1 @@
+"""Writers: each owns one output folder and writes one format from the model."""

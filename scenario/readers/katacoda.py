@@ -16,7 +16,14 @@ from scenario.model import (
     SourceLocation,
     Terminal,
 )
-from scenario.readers.common import ReadResult, display_path, flatten_extra, load_page_text, read_text, source_line
+from scenario.readers.common import (
+    ReadResult,
+    display_path,
+    flatten_extra,
+    load_page_text,
+    read_text,
+    source_line,
+)
 from scenario.readers.jsonloc import KeyPath, LocatedJson, load_json
 
 # Page keys and the model field each fills; camelCase keys live only here and in the Katacoda writer.

@@ -1,0 +1,530 @@
+"""The snippet grammar: one scanner over a page's raw Markdown that finds snippets with path:line:col."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from scenario.md_blocks import QUESTION_RE, Block, segment
+from scenario.model import (
+    Action,
+    Diagnostic,
+    EditorBlock,
+    Quiz,
+    QuizAnswer,
+    Severity,
+    Snippet,
+    SourceLocation,
+)
+
+VERBS: dict[str, Action] = {
+    "execute": Action.EXECUTE,
+    "exec": Action.EXECUTE,
+    "copy": Action.COPY,
+    "open": Action.OPEN,
+}
+FLAG_MODIFIERS = ("interrupt", "ctrl-seq", "no-newline")
+ANNOTATION_KEYS = ("expect", "expect-exit", "requires")
+KNOWN_REQUIREMENTS = ("docker", "kubernetes")
+
+# The same code-span pattern as Python-Markdown's backtick pattern: one line, closing run of equal length.
+CODE_SPAN_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+# A `{{...}}` token; an action only when it directly follows code and its first word is a known verb.
+TOKEN_RE = re.compile(r"\{\{([^{}\n]*)\}\}")
+LOOSE_TOKEN_RE = re.compile(r"[ \t]+\{\{([^{}\n]*)\}\}")
+WORDS_RE = re.compile(r"[A-Za-z][\w-]*(?:[ \t]+[\w-]+)*")
+ANNOTATION_RE = re.compile(r"<!--\s*(expect-exit|expect|requires)\s*:(.*?)-->")
+ANNOTATION_LINE_RE = re.compile(r"\s*(?:<!--\s*(?:expect-exit|expect|requires)\s*:.*?-->\s*)+")
+IMAGE_MD_RE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+IMAGE_TAG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+# Katacoda's port URL; one port link however it is spelt (with or without scheme and domain placeholder).
+KATACODA_URL_RE = re.compile(
+    r"(?:https?://)?\[\[(?P<host>HOST\d*_SUBDOMAIN|CLIENT_SUBDOMAIN)\]\]-(?:(?P<port>\d+)-)?"
+    r"\[\[KATACODA_HOST\]\]\.(?:environments\.katacoda\.com|\[\[KATACODA_DOMAIN\]\])/?"
+)
+KATACODA_PLACEHOLDER_RE = re.compile(r"\[\[([A-Z][A-Z0-9_]*)\]\]")
+TRAFFIC_RE = re.compile(r"\{\{(TRAFFIC_HOST(\d+)_(\d+)|TRAFFIC_SELECTOR)\}\}")
+TERMINAL_RE = re.compile(r"T(\d+)")
+HOST_RE = re.compile(r"HOST(\d+)")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A `[[HOST_SUBDOMAIN]]`-style or `{{TRAFFIC_HOST1_8080}}` placeholder; `port` when it names one."""
+
+    name: str
+    port: int | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image a page shows (Markdown `![](...)` or `<img src>`), as written."""
+
+    path: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything the scanner found in one page, in document order."""
+
+    snippets: tuple[Snippet, ...] = ()
+    editor_blocks: tuple[EditorBlock, ...] = ()
+    quizzes: tuple[Quiz, ...] = ()
+    placeholders: tuple[Placeholder, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionToken:
+    """A parsed `{{verb modifiers...}}` token."""
+
+    verb: str
+    action: Action
+    modifiers: tuple[str, ...]
+
+
+@dataclass
+class _Collector:
+    """Mutable lists filled while scanning one page."""
+
+    path: str
+    lines: list[str]
+    snippets: list[Snippet] = field(default_factory=list)
+    editor_blocks: list[EditorBlock] = field(default_factory=list)
+    quizzes: list[Quiz] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    images: list[ImageRef] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def at(self, line: int, col: int) -> SourceLocation:
+        """A location from a 0-based line index and a 0-based column."""
+        return SourceLocation(self.path, line + 1, col + 1)
+
+    def report(self, severity: Severity, line: int, col: int, message: str) -> None:
+        """Record a diagnostic at a 0-based line and column, with the source line for the caret."""
+        source = self.lines[line] if 0 <= line < len(self.lines) else None
+        self.diagnostics.append(Diagnostic(self.at(line, col), severity, message, source))
+
+
+def parse_action(inner: str) -> ActionToken | None:
+    """The action of a `{{...}}` token's inside, or None when it is not a known action."""
+    if inner == "":
+        return ActionToken("", Action.NONE, ())
+    if inner[0].isspace():
+        return None
+    words = inner.split()
+    action = VERBS.get(words[0])
+    if action is None:
+        return None
+    return ActionToken(words[0], action, tuple(words[1:]))
+
+
+def looks_like_action(inner: str) -> bool:
+    """True for a `{{word ...}}` that is plainly meant as an action (not a template or a placeholder)."""
+    if TRAFFIC_RE.fullmatch("{{" + inner + "}}"):
+        return False
+    return WORDS_RE.fullmatch(inner.strip()) is not None
+
+
+def suggest_verb(inner: str) -> str:
+    """A ' (did you mean ...?)' hint for a misspelt verb, or ''."""
+    words = inner.split()
+    first = words[0].lower() if words else ""
+    if first in VERBS:
+        return f" (did you mean '{{{{{' '.join([first, *words[1:]])}}}}}'?)"
+    close = difflib.get_close_matches(first, list(VERBS), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def make_snippet(
+    text: str, token: ActionToken, location: SourceLocation, *, block: bool = False, language: str = ""
+) -> Snippet:
+    """Build a Snippet from its payload and parsed action token (modifiers decoded, free words kept)."""
+    terminal, host = 1, None
+    flags = dict.fromkeys(FLAG_MODIFIERS, False)
+    classes: list[str] = []
+    for word in token.modifiers:
+        if (term := TERMINAL_RE.fullmatch(word)) is not None:
+            terminal = int(term.group(1))
+        elif (hostm := HOST_RE.fullmatch(word)) is not None:
+            host = int(hostm.group(1))
+        elif word in flags:
+            flags[word] = True
+        else:
+            classes.append(word)
+    return Snippet(
+        text=text,
+        action=token.action,
+        location=location,
+        verb=token.verb,
+        modifiers=token.modifiers,
+        terminal=terminal,
+        host=host,
+        interrupt=flags["interrupt"],
+        ctrl_seq=flags["ctrl-seq"],
+        no_newline=flags["no-newline"],
+        classes=tuple(classes),
+        block=block,
+        language=language,
+    )
+
+
+def inline_payload(raw: str) -> str:
+    """The text an inline code span types: its content without surrounding whitespace."""
+    return raw.strip()
+
+
+def fence_language(info: str) -> str:
+    """The language of a fence info string: `yaml{2,5}` -> yaml, `{.sh}` -> sh, `sh title=x` -> sh."""
+    info = info.strip().lstrip("{").lstrip(".")
+    match = re.match(r"[\w#+.-]*", info)
+    return match.group(0) if match else ""
+
+
+def fence_highlights(info: str) -> tuple[int, ...]:
+    """The Killercoda line highlights of a fence info string: `yaml{2,5-6}` -> (2, 5, 6)."""
+    match = re.search(r"\{([\d,\s-]+)\}", info)
+    if match is None:
+        return ()
+    lines: list[int] = []
+    for part in match.group(1).split(","):
+        bounds = part.strip().split("-")
+        if all(b.isdigit() for b in bounds) and 1 <= len(bounds) <= 2:
+            lines.extend(range(int(bounds[0]), int(bounds[-1]) + 1))
+    return tuple(lines)
+
+
+def code_spans(line: str) -> Iterator[re.Match[str]]:
+    """Code spans of one line of Markdown text, left to right, as Python-Markdown finds them."""
+    return CODE_SPAN_RE.finditer(line)
+
+
+def scan(text: str, path: str) -> ScanResult:
+    """Scan a page's raw Markdown: snippets, editor blocks, quizzes, placeholders, images, diagnostics."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = _Collector(path, lines)
+    blocks = segment(lines)
+    for block in blocks:
+        _scan_block(out, block)
+    _scan_placeholders(out)
+    _attach_annotations(out, blocks)
+    return ScanResult(
+        snippets=tuple(out.snippets),
+        editor_blocks=tuple(out.editor_blocks),
+        quizzes=tuple(out.quizzes),
+        placeholders=tuple(out.placeholders),
+        images=tuple(out.images),
+        diagnostics=tuple(sorted(out.diagnostics, key=lambda d: (d.location.line, d.location.col))),
+    )
+
+
+def _scan_block(out: _Collector, block: Block) -> None:
+    if block.kind == "text":
+        for index in range(block.start, block.end):
+            _scan_text_line(out, index)
+    elif block.kind == "fence":
+        _scan_fence(out, block)
+    elif block.kind == "editor":
+        _scan_editor(out, block)
+    elif block.kind == "quiz":
+        _scan_quiz(out, block)
+    elif block.kind == "html":
+        for index in range(block.start, block.end):
+            _scan_images(out, index, out.lines[index], IMAGE_TAG_RE)
+
+
+def _scan_text_line(out: _Collector, index: int) -> None:
+    line = out.lines[index]
+    masked = list(line)
+    for match in code_spans(line):
+        masked[match.start() : match.end()] = " " * (match.end() - match.start())
+        _check_after_code(out, index, match.start(), match.end(), inline_payload(match.group(2)))
+    plain = "".join(masked)
+    _scan_images(out, index, plain, IMAGE_MD_RE)
+    _scan_images(out, index, plain, IMAGE_TAG_RE)
+
+
+def _check_after_code(out: _Collector, index: int, start: int, end: int, payload: str) -> None:
+    """Record the snippet whose action token follows the code ending at `end`, or warn about near misses."""
+    line = out.lines[index]
+    token_match = TOKEN_RE.match(line, end)
+    if token_match is not None:
+        inner = token_match.group(1)
+        token = parse_action(inner)
+        if token is not None:
+            out.snippets.append(make_snippet(payload, token, out.at(index, start)))
+        elif looks_like_action(inner):
+            _warn_unknown(out, index, end, inner)
+        return
+    loose = LOOSE_TOKEN_RE.match(line, end)
+    if loose is not None and parse_action(loose.group(1)) is not None and loose.group(1):
+        col = loose.start(1) - 2
+        out.report(
+            Severity.WARNING,
+            index,
+            col,
+            f"'{{{{{loose.group(1)}}}}}' is separated from the code before it, so it is not an action; "
+            "remove the space",
+        )
+
+
+def _warn_unknown(out: _Collector, index: int, col: int, inner: str) -> None:
+    out.report(
+        Severity.WARNING,
+        index,
+        col,
+        f"unknown action '{{{{{inner}}}}}' after code{suggest_verb(inner)}; "
+        "known actions: execute, exec, copy, open, {{}}",
+    )
+
+
+def _scan_fence(out: _Collector, block: Block) -> None:
+    fence = block.fence
+    assert fence is not None
+    if fence.close is None:
+        out.report(Severity.WARNING, block.start, fence.indent, "code fence is never closed")
+        return
+    close_line = out.lines[fence.close]
+    token_match = TOKEN_RE.match(close_line, fence.close_end)
+    if token_match is None:
+        return
+    inner = token_match.group(1)
+    token = parse_action(inner)
+    if token is None:
+        if looks_like_action(inner):
+            _warn_unknown(out, fence.close, fence.close_end, inner)
+        return
+    body = "\n".join(fence_body(out.lines, block))
+    location = out.at(block.start, fence.indent)
+    out.snippets.append(make_snippet(body, token, location, block=True, language=fence_language(fence.info)))
+
+
+def fence_body(lines: list[str], block: Block) -> list[str]:
+    """The lines of a fenced block's body, with the opening fence's indentation removed."""
+    fence = block.fence
+    assert fence is not None
+    stop = fence.close if fence.close is not None else block.end
+    body: list[str] = []
+    for line in lines[block.start + 1 : stop]:
+        strip = min(fence.indent, len(line) - len(line.lstrip(" ")))
+        body.append(line[strip:])
+    return body
+
+
+EDITOR_TARGETS = ("replace", "append", "prepend", "insert", "clipboard")
+ATTR_RE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+
+
+def html_attributes(tag: str) -> dict[str, str]:
+    """The attributes of an HTML start tag's text, unescaped."""
+    attrs: dict[str, str] = {}
+    for match in ATTR_RE.finditer(tag):
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        attrs[match.group(1).lower()] = html.unescape(value)
+    return attrs
+
+
+def editor_content(lines: list[str], block: Block) -> tuple[dict[str, str], str]:
+    """The attributes and the text of a `<pre class="file">` block (one newline after `<pre>` dropped)."""
+    raw = "\n".join(lines[block.start : block.end])
+    open_end = raw.index(">", raw.lower().index("<pre")) + 1
+    attrs = html_attributes(raw[raw.lower().index("<pre") + 4 : open_end - 1])
+    close = raw.lower().find("</pre>", open_end)
+    content = raw[open_end : close if close >= 0 else len(raw)]
+    if content.startswith("\n"):
+        content = content[1:]
+    return attrs, html.unescape(content)
+
+
+def _scan_editor(out: _Collector, block: Block) -> None:
+    attrs, text = editor_content(out.lines, block)
+    col = out.lines[block.start].lower().index("<pre")
+    if "</pre>" not in "\n".join(out.lines[block.start : block.end]).lower():
+        out.report(Severity.ERROR, block.start, col, '<pre class="file"> is never closed with </pre>')
+    target = attrs.get("data-target", "replace")
+    if target not in EDITOR_TARGETS:
+        out.report(
+            Severity.ERROR,
+            block.start,
+            col,
+            f"unknown data-target '{target}' (expected one of: {', '.join(EDITOR_TARGETS)})",
+        )
+    filename = attrs.get("data-filename", "")
+    if not filename and target != "clipboard":
+        out.report(Severity.ERROR, block.start, col, "copy-to-editor block has no data-filename")
+    out.editor_blocks.append(
+        EditorBlock(filename, target, text, out.at(block.start, col), attrs.get("data-marker"))
+    )
+
+
+ANSWER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("exact", re.compile(r"\s*===\s?(.*)$")),
+    ("contains", re.compile(r"\s*=~=\s?(.*)$")),
+    ("multiple", re.compile(r"\s*\[([ *xX])\]\s?(.*)$")),
+    ("single", re.compile(r"\s*\(([ *xX])\)\s?(.*)$")),
+)
+
+
+def quiz_answer(line: str) -> tuple[str, QuizAnswer] | None:
+    """The kind and answer of one quiz answer line, or None when the line is not one."""
+    for kind, pattern in ANSWER_RES:
+        match = pattern.match(line)
+        if match is None:
+            continue
+        if kind in ("exact", "contains"):
+            return kind, QuizAnswer(match.group(1).strip(), True)
+        return kind, QuizAnswer(match.group(2).strip(), match.group(1) != " ")
+    return None
+
+
+def _scan_quiz(out: _Collector, block: Block) -> None:
+    question_match = QUESTION_RE.match(out.lines[block.start])
+    assert question_match is not None
+    col = len(out.lines[block.start]) - len(out.lines[block.start].lstrip())
+    kinds: list[str] = []
+    answers: list[QuizAnswer] = []
+    for index in range(block.start + 1, block.end):
+        parsed = quiz_answer(out.lines[index])
+        assert parsed is not None
+        if kinds and parsed[0] != kinds[0]:
+            out.report(
+                Severity.ERROR, index, 0, f"quiz answer of kind '{parsed[0]}' in a '{kinds[0]}' question"
+            )
+        kinds.append(parsed[0])
+        answers.append(parsed[1])
+    kind = kinds[0] if kinds else ""
+    if not answers:
+        out.report(
+            Severity.ERROR,
+            block.start,
+            col,
+            "quiz question has no answers (answers must follow the question line, no blank line between)",
+        )
+    elif kind in ("multiple", "single") and not any(a.correct for a in answers):
+        out.report(Severity.ERROR, block.start, col, "quiz question has no correct answer (mark one with *)")
+    elif kind == "single" and sum(a.correct for a in answers) > 1:
+        out.report(Severity.ERROR, block.start, col, "single-choice quiz question has more than one (*)")
+    out.quizzes.append(Quiz(question_match.group(1), kind, tuple(answers), out.at(block.start, col)))
+
+
+def _scan_images(out: _Collector, index: int, line: str, pattern: re.Pattern[str]) -> None:
+    for match in pattern.finditer(line):
+        out.images.append(ImageRef(match.group(1), out.at(index, match.start(1))))
+
+
+def placeholders_in(line: str) -> Iterator[tuple[int, int, str, int | None]]:
+    """(start, end, name, port) of every placeholder in a line, Katacoda port URLs as one placeholder."""
+    found: list[tuple[int, int, str, int | None]] = []
+    taken: list[tuple[int, int]] = []
+    for match in KATACODA_URL_RE.finditer(line):
+        port = int(match.group("port")) if match.group("port") else None
+        found.append((match.start(), match.end(), match.group("host"), port))
+        taken.append(match.span())
+    for match in KATACODA_PLACEHOLDER_RE.finditer(line):
+        if not any(start <= match.start() < end for start, end in taken):
+            found.append((match.start(), match.end(), match.group(1), None))
+    for match in TRAFFIC_RE.finditer(line):
+        port = int(match.group(3)) if match.group(3) else None
+        found.append((match.start(), match.end(), match.group(1), port))
+    return iter(sorted(found))
+
+
+def _scan_placeholders(out: _Collector) -> None:
+    for index, line in enumerate(out.lines):
+        for start, _end, name, port in placeholders_in(line):
+            out.placeholders.append(Placeholder(name, port, out.at(index, start)))
+
+
+def _attach_annotations(out: _Collector, blocks: list[Block]) -> None:
+    """Fill expect/expect-exit/requires from the comments right after each snippet; warn about orphans."""
+    owner: dict[int, int] = {}  # line index of a snippet's last line -> index into out.snippets
+    for number, snippet in enumerate(out.snippets):
+        owner[_snippet_end_line(snippet, blocks)] = number
+    for block in blocks:
+        if block.kind != "annotation":
+            continue
+        for index in range(block.start, block.end):
+            target = _owner_of(owner, index, blocks)
+            _apply_annotations(out, index, 0, target)
+    for line_index, number in sorted(owner.items()):
+        line = out.lines[line_index]
+        start = _after_snippet_col(out, number, line)
+        _apply_annotations(out, line_index, start, number)
+
+
+def _snippet_end_line(snippet: Snippet, blocks: list[Block]) -> int:
+    line = snippet.location.line - 1
+    if snippet.block:
+        for block in blocks:
+            if block.kind == "fence" and block.start == line and block.fence and block.fence.close:
+                return block.fence.close
+    return line
+
+
+def _owner_of(owner: dict[int, int], index: int, blocks: list[Block]) -> int | None:
+    """The snippet an annotation line belongs to: the one ending on the nearest line above, no gap."""
+    probe = index - 1
+    annotation_lines = {i for b in blocks if b.kind == "annotation" for i in range(b.start, b.end)}
+    while probe in annotation_lines:
+        probe -= 1
+    return owner.get(probe)
+
+
+def _after_snippet_col(out: _Collector, number: int, line: str) -> int:
+    snippet = out.snippets[number]
+    if snippet.block:
+        return 0
+    match = CODE_SPAN_RE.match(line, snippet.location.col - 1)
+    return match.end() if match else 0
+
+
+def _apply_annotations(out: _Collector, index: int, start: int, target: int | None) -> None:
+    for match in ANNOTATION_RE.finditer(out.lines[index], start):
+        col = match.start()
+        if target is None:
+            out.report(
+                Severity.WARNING,
+                index,
+                col,
+                f"'{match.group(1)}' comment is not right after a snippet; it is ignored",
+            )
+            continue
+        _apply_one(out, index, col, target, match.group(1), match.group(2).strip())
+
+
+def _apply_one(out: _Collector, index: int, col: int, target: int, key: str, value: str) -> None:
+    snippet = out.snippets[target]
+    if key == "expect":
+        try:
+            re.compile(value)
+        except re.error as error:
+            out.report(Severity.ERROR, index, col, f"expect: invalid regular expression: {error}")
+            return
+        out.snippets[target] = _replace(snippet, expect=value)
+    elif key == "expect-exit":
+        if not re.fullmatch(r"-?\d+", value):
+            out.report(Severity.ERROR, index, col, f"expect-exit: '{value}' is not an integer")
+            return
+        out.snippets[target] = _replace(snippet, expect_exit=int(value))
+    else:
+        names = tuple(word for word in re.split(r"[\s,]+", value) if word)
+        for name in names:
+            if name not in KNOWN_REQUIREMENTS:
+                out.report(
+                    Severity.WARNING,
+                    index,
+                    col,
+                    f"requires: unknown requirement '{name}' (known: {', '.join(KNOWN_REQUIREMENTS)})",
+                )
+        out.snippets[target] = _replace(snippet, requires=snippet.requires + names)
+
+
+def _replace(snippet: Snippet, **changes: object) -> Snippet:
+    return dataclasses.replace(snippet, **changes)  # type: ignore[arg-type]

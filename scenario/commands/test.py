@@ -1,17 +1,143 @@
-"""build.py test: not written yet (placeholder until its issue lands)."""
+"""build.py test: run a scenario headlessly in a sandbox, as a learner would; report like a test runner."""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
 
-HELP = "test (not written yet)"
+from scenario.check import REQUIREMENTS, Checker, CheckOptions, reap_local
+from scenario.check_report import Report, print_outcome, print_summary, write_junit, write_transcripts
+from scenario.errors import ExitStatus, ScenarioError, UsageError
+from scenario.model import Scenario, Severity
+from scenario.sandbox.base import Sandbox
+
+HELP = "run a scenario's scripts and snippets headlessly in a sandbox and report like a test runner"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the scenario folder (default: .)")
+    parser.add_argument("--sandbox", choices=("local", "docker"), default="local",
+                        help="where to run: a folder on this machine, or a Docker container (default: local)")
+    parser.add_argument("--image", help="the image of the Docker sandbox")
+    parser.add_argument("--step", type=int, metavar="N", help="stop after step N (earlier steps run too)")
+    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                        help="seconds a snippet or script may take (default: 120)")
+    parser.add_argument("--require", default="", metavar="LIST",
+                        help="comma-separated docker,kubernetes: fail instead of skipping without them")
+    parser.add_argument("--verify-fails-first", action="store_true",
+                        help="also run each verify script before the step's snippets; it must fail then")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write the results as JUnit XML")
+    parser.add_argument("--transcript", type=Path, metavar="DIR",
+                        help="write what the learner's terminals show, one file per page")
+
+
+def parse_requirements(text: str) -> frozenset[str]:
+    """`docker,kubernetes` as a set; anything else is a usage error."""
+    names = frozenset(name.strip() for name in text.split(",") if name.strip())
+    unknown = sorted(names - set(REQUIREMENTS))
+    if unknown:
+        raise UsageError(f"--require: unknown requirement '{unknown[0]}' (choose from docker, kubernetes)")
+    return names
+
+
+def options_from(args: argparse.Namespace) -> CheckOptions:
+    """Check the command line and turn it into CheckOptions."""
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if args.step is not None and args.step < 1:
+        raise UsageError("--step must be 1 or more")
+    if args.image and args.sandbox != "docker":
+        raise UsageError("--image needs --sandbox docker")
+    return CheckOptions(
+        timeout=args.timeout, require=parse_requirements(args.require), last_step=args.step,
+        verify_fails_first=args.verify_fails_first,
+    )
+
+
+def load(root: Path) -> Scenario:
+    """Read the scenario; its errors end the command with every problem listed."""
+    from scenario.readers import read_scenario
+
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such folder")
+    result = read_scenario(root)
+    errors = [item for item in result.diagnostics if item.severity is Severity.ERROR]
+    if result.scenario is None or errors:
+        text = "\n".join(item.format() for item in errors)
+        raise ScenarioError(text or f"{root}: cannot read the scenario")
+    return result.scenario
+
+
+def make_sandbox(kind: str, image: str | None) -> Sandbox:
+    """A fresh sandbox of `kind`."""
+    if kind == "docker":
+        from scenario.sandbox.docker import DockerSandbox
+
+        docker_sandbox: Sandbox = DockerSandbox(image=image) if image else DockerSandbox()
+        return docker_sandbox
+    from scenario.sandbox.local import LocalSandbox
+
+    return LocalSandbox(name="check")
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While running, SIGTERM stops the run the way Ctrl-C does (so the sandbox is cleaned up)."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    print("build.py test: not written yet")
-    return 2
+    """Run the command: 0 when everything that ran passed, 1 when something failed, 130 on Ctrl-C."""
+    options = options_from(args)
+    scenario = load(Path(args.dir))
+    out = sys.stdout
+    print(f"checking {scenario.title!r} in a {args.sandbox} sandbox", file=out, flush=True)
+    report: Report | None = None
+    with sigterm_as_interrupt():
+        sandbox: Sandbox | None = None
+        try:
+            sandbox = make_sandbox(args.sandbox, args.image)
+            report = Checker(scenario, sandbox, options, lambda outcome: print_outcome(outcome, out)).run()
+        except KeyboardInterrupt:
+            stop(sandbox)
+            print("build.py test: interrupted; the sandbox and its processes were stopped", file=sys.stderr)
+            return ExitStatus.INTERRUPTED
+        finally:
+            stop(sandbox)
+    print_summary(report, out)
+    if args.junit:
+        write_junit(report, args.junit)
+    if args.transcript:
+        write_transcripts(report, args.transcript)
+    return ExitStatus.OK if report.ok else ExitStatus.FAILED
+
+
+def stop(sandbox: Sandbox | None) -> None:
+    """Close the sandbox and, for a local one, kill any process it left behind (safe to call twice)."""
+    if sandbox is None:
+        return
+    local = sandbox.kind == "local"
+    if local:
+        reap_local(sandbox.home)
+    home = sandbox.home
+    sandbox.close()
+    if local:
+        for _ in range(3):  # a dying process may have started another in the meantime
+            if reap_local(home) == 0:
+                break
+            time.sleep(0.1)

@@ -1,0 +1,383 @@
+"""The checker: run a scenario's scripts and snippets in a sandbox as a learner would, and judge each one."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from scenario.check_report import Outcome, PageTime, Report, Status
+from scenario.check_shell import CommandResult, Shell
+from scenario.model import Action, Page, Scenario, Snippet, SourceLocation
+from scenario.readers.common import display_path
+from scenario.sandbox.assets import HOSTS as ASSET_HOSTS
+from scenario.sandbox.assets import AssetError, install_asset
+from scenario.sandbox.base import Sandbox
+from scenario.snippets import scan
+
+REQUIREMENTS = ("docker", "kubernetes")
+_PROBES = {
+    "docker": "docker version",
+    "kubernetes": "kubectl version --request-timeout=5s",
+}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to run: the per-snippet timeout, requirements that must be met, how far to go."""
+
+    timeout: float = 120.0
+    require: frozenset[str] = frozenset()
+    last_step: int | None = None  # stop after this step (1-based)
+    verify_fails_first: bool = False
+    grace: float = 2.0  # how long a command left running (a server) gets to fail before the run goes on
+
+
+@dataclass
+class _Item:
+    """A snippet to run, with what the plan knows about it."""
+
+    snippet: Snippet
+    left_running: bool = False  # a later snippet interrupts it, or nothing else runs in its terminal
+
+
+@dataclass
+class _PageRun:
+    """One page as planned: its label (`step 2`) and its runnable snippets."""
+
+    label: str
+    page: Page
+    items: list[_Item] = field(default_factory=list)
+
+
+def page_label(page: Page, index: int) -> str:
+    """`intro`, `step N` or `finish`."""
+    return f"step {index}" if page.kind == "step" else page.kind
+
+
+def plan(scenario: Scenario, options: CheckOptions) -> list[_PageRun]:
+    """The pages to run, in order, with their execute snippets; marks the commands left running."""
+    pages: list[tuple[str, Page]] = []
+    if scenario.intro:
+        pages.append(("intro", scenario.intro))
+    steps = scenario.steps if options.last_step is None else scenario.steps[: options.last_step]
+    pages.extend((page_label(page, number), page) for number, page in enumerate(steps, 1))
+    if scenario.finish and options.last_step is None:
+        pages.append(("finish", scenario.finish))
+    runs = [_PageRun(label, page, _items(scenario, page)) for label, page in pages]
+    _mark_left_running([item for run in runs for item in run.items])
+    return runs
+
+
+def _items(scenario: Scenario, page: Page) -> list[_Item]:
+    shown = display_path(scenario.root, page.text_path) if page.text_path else ""
+    found = scan(page.markdown, shown).snippets if page.markdown else ()
+    return [_Item(snippet) for snippet in found if snippet.action is Action.EXECUTE]
+
+
+def _mark_left_running(items: list[_Item]) -> None:
+    """A command is left running when the next one in its terminal interrupts it, or none comes (T2+)."""
+    for index, item in enumerate(items):
+        terminal = item.snippet.terminal
+        later = [other for other in items[index + 1 :] if other.snippet.terminal == terminal]
+        if later:
+            item.left_running = later[0].snippet.interrupt
+        else:
+            item.left_running = terminal != 1
+
+
+def control_bytes(text: str) -> str:
+    """A ctrl-seq payload as the bytes a keyboard sends: `^C` -> \\x03, `^ESC` -> \\x1b."""
+    out: list[str] = []
+    for token in re.findall(r"\^ESC|\^.|[^^]+", text.strip()):
+        if token == "^ESC":
+            out.append("\x1b")
+        elif token.startswith("^") and len(token) == 2:
+            out.append(chr(ord(token[1].upper()) ^ 0x40))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+class Checker:
+    """Runs one scenario in one sandbox; each result goes to `report` and to `on_outcome` as it comes."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        sandbox: Sandbox,
+        options: CheckOptions,
+        on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    ) -> None:
+        self.scenario = scenario
+        self.sandbox = sandbox
+        self.options = options
+        self.on_outcome = on_outcome
+        self.report = Report(scenario.title, scenario.time)
+        self.shells: dict[int, Shell] = {}
+        self._available: dict[str, bool] = {}
+        self._label = "intro"
+        self._title = ""
+
+    # -- running ---------------------------------------------------------------------------------
+    def run(self) -> Report:
+        """Install the assets, then run every page; always stops the shells it started."""
+        runs = plan(self.scenario, self.options)
+        try:
+            self._label, self._title = (runs[0].label, runs[0].page.title) if runs else ("intro", "")
+            started = time.monotonic()
+            self._install_assets()
+            for index, page_run in enumerate(runs):
+                self._run_page(page_run, started if index == 0 else time.monotonic())
+        finally:
+            self.close()
+        return self.report
+
+    def _install_assets(self) -> None:
+        for asset in self.scenario.assets:
+            if asset.host not in ASSET_HOSTS:
+                continue
+            location = asset.location or SourceLocation("scenario.yaml")
+            where = f"{location.path}:{location.line}"
+            started = time.monotonic()
+            try:
+                files = install_asset(self.scenario.root, asset, self.sandbox)
+            except (AssetError, OSError) as error:
+                self._record(where, "asset", Status.FAILED, started, reason=str(error))
+                continue
+            listing = "\n".join(f"{item.target} ({item.mode:o})" for item in files)
+            action = f"asset {asset.file} -> {asset.target}"
+            self._record(where, action, Status.PASSED, started, output=listing)
+
+    def _run_page(self, page_run: _PageRun, started: float) -> None:
+        page = page_run.page
+        self._label, self._title = page_run.label, page.title
+        missing = self._missing(page.requires)
+        if missing:
+            self._skip_page(page_run, missing)
+        else:
+            self._run_scripts_and_snippets(page_run)
+        self.report.times.append(PageTime(page_run.label, page.title, time.monotonic() - started))
+
+    def _run_scripts_and_snippets(self, page_run: _PageRun) -> None:
+        page = page_run.page
+        if page.background:
+            self._background(page.background)
+        if page.foreground:
+            self._foreground(page.foreground)
+        if page.verify and self.options.verify_fails_first:
+            self._verify(page.verify, before=True)
+        for item in page_run.items:
+            self._snippet(item)
+        if page.verify:
+            self._verify(page.verify, before=False)
+
+    def _skip_page(self, page_run: _PageRun, missing: tuple[str, ...]) -> None:
+        page = page_run.page
+        for name, path in (("background", page.background), ("foreground", page.foreground)):
+            if path:
+                where = self._script_location(path)
+                self._record(where, name, Status.SKIPPED, time.monotonic(), missing=missing)
+        for item in page_run.items:
+            self._record_snippet(item.snippet, Status.SKIPPED, time.monotonic(), missing=missing)
+        if page.verify:
+            where = self._script_location(page.verify)
+            self._record(where, "verify", Status.SKIPPED, time.monotonic(), missing=missing)
+
+    # -- scripts ---------------------------------------------------------------------------------
+    def _script_location(self, path: str) -> str:
+        return f"{display_path(self.scenario.root, path)}:1"
+
+    def _script_text(self, path: str) -> str | None:
+        try:
+            return (self.scenario.root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def _background(self, path: str) -> None:
+        started = time.monotonic()
+        where = self._script_location(path)
+        text = self._script_text(path)
+        if text is None:
+            self._record(where, "background", Status.FAILED, started, reason="script not found")
+            return
+        result = self.sandbox.run_script(text, timeout=self.options.timeout)
+        reason = self._script_reason(result.exit_code, result.timed_out)
+        status = Status.PASSED if not reason else Status.FAILED
+        self._record(where, "background", status, started, reason=reason, output=result.output)
+
+    def _foreground(self, path: str) -> None:
+        started = time.monotonic()
+        where = self._script_location(path)
+        text = self._script_text(path)
+        if text is None:
+            self._record(where, "foreground", Status.FAILED, started, reason="script not found")
+            return
+        result = self.shell(1).run(text.rstrip("\n"), self.options.timeout)
+        reason = self._judge(result, None, None)
+        status = Status.PASSED if not reason else Status.FAILED
+        self._record(where, "foreground", status, started, reason=reason, output=result.output,
+                     command=text.rstrip("\n"), visible=True)
+
+    def _verify(self, path: str, before: bool) -> None:
+        started = time.monotonic()
+        where = self._script_location(path)
+        action = "verify (before the work)" if before else "verify"
+        text = self._script_text(path)
+        if text is None:
+            self._record(where, action, Status.FAILED, started, reason="script not found")
+            return
+        result = self.sandbox.run_script(text, timeout=self.options.timeout)
+        if before:
+            reason = "verify passed before the work" if result.ok else ""
+        elif result.timed_out:
+            reason = f"verify failed: timed out after {self.options.timeout:g} s"
+        else:
+            reason = "" if result.ok else f"verify failed: exit {result.exit_code}"
+        status = Status.FAILED if reason else Status.PASSED
+        self._record(where, action, status, started, reason=reason, output=result.output)
+
+    def _script_reason(self, exit_code: int, timed_out: bool) -> str:
+        if timed_out:
+            return f"timed out after {self.options.timeout:g} s"
+        return "" if exit_code == 0 else f"exit {exit_code}"
+
+    # -- snippets --------------------------------------------------------------------------------
+    def _snippet(self, item: _Item) -> None:
+        snippet = item.snippet
+        started = time.monotonic()
+        missing = self._missing(snippet.requires)
+        if missing:
+            self._record_snippet(snippet, Status.SKIPPED, started, missing=missing)
+            return
+        if snippet.host not in (None, 1):
+            reason = f"runs on HOST{snippet.host}, a machine this sandbox does not have"
+            self._record_snippet(snippet, Status.SKIPPED, started, reason=reason)
+            return
+        shell = self.shell(snippet.terminal)
+        if snippet.interrupt:
+            shell.interrupt()
+        if snippet.ctrl_seq or snippet.no_newline:
+            shell.type_only(control_bytes(snippet.text) if snippet.ctrl_seq else snippet.text)
+            self._record_snippet(snippet, Status.PASSED, started)
+            return
+        result = self._execute(shell, item)
+        reason = self._judge(result, snippet.expect, snippet.expect_exit)
+        if result.timed_out:
+            shell.interrupt()
+        status = Status.FAILED if reason else Status.PASSED
+        self._record_snippet(snippet, status, started, reason=reason, output=result.output)
+
+    def _execute(self, shell: Shell, item: _Item) -> CommandResult:
+        """Type the snippet; wait for it to end, or (left running) for its expect or a short grace."""
+        snippet = item.snippet
+        token = shell.start(snippet.text)
+        if not item.left_running:
+            return shell.wait(token, self.options.timeout)
+        if snippet.expect is not None:
+            return shell.wait(token, self.options.timeout, until=_compile(snippet.expect))
+        result = shell.wait(token, min(self.options.grace, self.options.timeout))
+        return CommandResult(result.output, None, running=True) if result.timed_out else result
+
+    def _judge(self, result: CommandResult, expect: str | None, expect_exit: int | None) -> str:
+        """Why the result fails ("" when it passes): timeout, exit status, output mismatch."""
+        if result.timed_out:
+            return f"timed out after {self.options.timeout:g} s"
+        if result.exit_code is not None:
+            wanted = 0 if expect_exit is None else expect_exit
+            if result.exit_code != wanted:
+                return f"exit {result.exit_code}" + ("" if expect_exit is None else f", expected {wanted}")
+        if expect is not None and not _compile(expect).search(result.output):
+            return f"output did not match /{expect}/"
+        return ""
+
+    def shell(self, terminal: int) -> Shell:
+        """The persistent shell of terminal `terminal`, started on first use (and again if it died)."""
+        shell = self.shells.get(terminal)
+        if shell is None or not shell.alive:
+            if shell is not None:
+                shell.close()
+            env = dict(os.environ)
+            env.update(self.sandbox.shell_env())
+            shell = Shell(self.sandbox.shell_argv(), env, self.sandbox.shell_cwd(), name=f"T{terminal}")
+            self.shells[terminal] = shell
+            shell.prepare()
+        return shell
+
+    # -- requirements ----------------------------------------------------------------------------
+    def _missing(self, needs: tuple[str, ...]) -> tuple[str, ...]:
+        """The requirements in `needs` that the sandbox does not offer."""
+        return tuple(name for name in needs if not self.available(name))
+
+    def available(self, name: str) -> bool:
+        """Whether the sandbox offers `name` (docker: `docker version` answers; kubernetes: a cluster)."""
+        if name not in self._available:
+            probe = _PROBES.get(name)
+            self._available[name] = bool(probe) and self.sandbox.run_script(probe or "", timeout=30).ok
+        return self._available[name]
+
+    # -- results ---------------------------------------------------------------------------------
+    def _record_snippet(
+        self, snippet: Snippet, status: Status, started: float, reason: str = "", output: str = "",
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        action = f"execute T{snippet.terminal}" + (" interrupt" if snippet.interrupt else "")
+        where = f"{snippet.location.path}:{snippet.location.line}"
+        self._record(where, action, status, started, reason=reason, output=output,
+                     command=snippet.text, visible=True, terminal=snippet.terminal, missing=missing)
+
+    def _record(
+        self, where: str, action: str, status: Status, started: float, *, reason: str = "", output: str = "",
+        command: str = "", visible: bool = False, terminal: int = 1, missing: tuple[str, ...] = (),
+    ) -> None:
+        if missing:
+            status = Status.FAILED if set(missing) & self.options.require else Status.SKIPPED
+            verb = "is" if len(missing) == 1 else "are"
+            reason = f"needs {', '.join(missing)}, which {verb} not available"
+            if status is Status.FAILED:
+                reason += " (--require)"
+        outcome = Outcome(
+            self._label, self._title, where, action, status, time.monotonic() - started, reason, output,
+            command, visible, terminal,
+        )
+        self.report.outcomes.append(outcome)
+        self.on_outcome(outcome)
+
+    def close(self) -> None:
+        """Stop every shell (and what runs in it)."""
+        for shell in self.shells.values():
+            shell.close()
+        self.shells.clear()
+
+
+def _compile(expect: str) -> re.Pattern[str]:
+    return re.compile(expect, re.MULTILINE)
+
+
+def sandbox_processes(home: str) -> Iterator[int]:
+    """Processes on this machine whose HOME is `home`: what a local sandbox started, daemons included."""
+    needle = f"HOME={home}\0".encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if needle in handle.read():
+                    yield int(entry)
+        except OSError:
+            continue
+
+
+def reap_local(home: str) -> int:
+    """Kill what a local sandbox left behind; returns how many processes were killed."""
+    killed = 0
+    for pid in sandbox_processes(home):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except ProcessLookupError:
+            pass
+    return killed

@@ -1,0 +1,191 @@
+"""A persistent bash under a PTY, driven like a learner's terminal: exit status and output per command."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from ptyprocess import PtyProcess
+
+# Typed once after bash starts: no line editing (the tty does the line discipline), no echo, no prompts,
+# and a PROMPT_COMMAND that remembers the first non-zero status of a command's lines.
+_SETUP = (
+    "set +o emacs +o vi 2>/dev/null; stty -echo 2>/dev/null; PS1=''; PS2=''; "
+    "__chk_first=0; "
+    "PROMPT_COMMAND='__chk_rc=$?; stty -echo 2>/dev/null; "
+    'if [ "$__chk_rc" -ne 0 ] && [ "$__chk_first" -eq 0 ]; then __chk_first=$__chk_rc; fi'
+    "'\n"
+)
+# The sentinel as printed: \x1e CHK<id>:<status> \x1f. Typed as octal escapes, so an echoed command line
+# never contains the bytes themselves.
+_SENTINEL = re.compile(rb"\x1eCHK([0-9a-f]{12}):(\d+)\x1f\r?\n?")
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What one command typed into a shell gave: its output, status, and whether it is still running."""
+
+    output: str
+    exit_code: int | None  # None when the command had not finished
+    timed_out: bool = False
+    running: bool = False
+
+
+def clean(data: bytes) -> str:
+    """Terminal output as text: decoded, CRLF as LF, escape sequences and stray CRs removed."""
+    text = _ANSI.sub("", data.decode("utf-8", errors="replace"))
+    text = text.replace("\r\n", "\n")
+    return re.sub(r"[^\n]*\r(?!\n)", "", text)
+
+
+class Shell:
+    """One terminal: bash started from `argv` under a PTY; commands are typed into it in turn."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str | None, name: str = "T1") -> None:
+        self.name = name
+        self._process = PtyProcess.spawn(argv, cwd=cwd, env=env, echo=False, dimensions=(40, 200))
+        self._buffer = bytearray()
+        self._consumed = 0  # bytes of _buffer already handed out
+        self._done = threading.Condition()
+        self._eof = False
+        self._reader = threading.Thread(target=self._read, name=f"shell-{name}", daemon=True)
+        self._reader.start()
+        self._pending: str | None = None  # the token of a command left running
+
+    @property
+    def pid(self) -> int:
+        """The process id of the shell (the leader of its session)."""
+        return int(self._process.pid)
+
+    def _read(self) -> None:
+        fd = self._process.fd
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            with self._done:
+                if not data:
+                    self._eof = True
+                    self._done.notify_all()
+                    return
+                self._buffer.extend(data)
+                self._done.notify_all()
+
+    def prepare(self, timeout: float = 30.0) -> None:
+        """Turn the fresh shell into a quiet one whose commands can be told apart; raises on failure."""
+        self._write(_SETUP)
+        result = self.sync(timeout)
+        if result.exit_code is None:
+            tail = clean(bytes(self._buffer[-400:]))
+            raise RuntimeError(f"the shell in {self.name} did not start: {tail.strip() or 'no output'}")
+
+    def _write(self, text: str) -> None:
+        self._process.write(text.encode())
+
+    def _token(self) -> str:
+        return uuid.uuid4().hex[:12]
+
+    def _sentinel_line(self, token: str) -> str:
+        return f"printf '\\036CHK%s:%s\\037\\n' {token} \"$__chk_first\"\n"
+
+    def start(self, text: str, newline: bool = True) -> str:
+        """Type `text` (then Enter) and a sentinel line after it; returns the token to wait for."""
+        token = self._token()
+        with self._done:
+            self._consumed = len(self._buffer)
+        self._pending = token
+        self._write("__chk_first=0\n" + text + ("\n" if newline else ""))
+        self._write(self._sentinel_line(token))
+        return token
+
+    def type_only(self, text: str) -> None:
+        """Type `text` as it is, with nothing after it (ctrl-seq and no-newline snippets)."""
+        with self._done:
+            self._consumed = len(self._buffer)
+        self._pending = None
+        self._process.write(text.encode())
+
+    def wait(self, token: str, timeout: float, until: re.Pattern[str] | None = None) -> CommandResult:
+        """Wait for `token`'s sentinel, or (with `until`) for output matching it; time out after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._done:
+            while True:
+                data = bytes(self._buffer[self._consumed :])
+                for match in _SENTINEL.finditer(data):
+                    if match.group(1).decode() == token:
+                        self._consumed += match.end()
+                        self._pending = None
+                        return CommandResult(clean(data[: match.start()]), int(match.group(2)))
+                text = clean(data)
+                if until is not None and until.search(text):
+                    return CommandResult(text, None, running=True)
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    return CommandResult(text, None, timed_out=not self._eof, running=not self._eof)
+                self._done.wait(min(left, 0.5))
+
+    def output_since_start(self) -> str:
+        """What the shell printed since the last command was typed."""
+        with self._done:
+            return clean(bytes(self._buffer[self._consumed :]))
+
+    def run(self, text: str, timeout: float) -> CommandResult:
+        """Type `text`, wait for it to finish; a command still running at `timeout` is interrupted."""
+        token = self.start(text)
+        result = self.wait(token, timeout)
+        if result.timed_out:
+            self.interrupt()
+        return result
+
+    def interrupt(self, timeout: float = 10.0) -> None:
+        """Send Ctrl-C (twice more if needed) until the shell answers again."""
+        for _ in range(3):
+            self._process.write(b"\x03")
+            time.sleep(0.2)
+            if self.sync(timeout / 3).exit_code is not None:
+                return
+
+    def sync(self, timeout: float) -> CommandResult:
+        """Wait until the shell has read everything typed so far; output before that is discarded."""
+        return self.wait(self.start(":"), timeout)
+
+    @property
+    def alive(self) -> bool:
+        """True while the shell process runs."""
+        return bool(self._process.isalive())
+
+    def close(self) -> None:
+        """Kill the shell and every process of its session (jobs and servers started in it)."""
+        kill_session(self.pid)
+        with contextlib.suppress(OSError):
+            self._process.close(force=True)
+        self._reader.join(timeout=2)
+
+
+def kill_session(sid: int) -> None:
+    """SIGKILL every process whose session id is `sid` (a PTY shell and everything it started)."""
+    for pid in session_members(sid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def session_members(sid: int) -> list[int]:
+    """The processes of session `sid`, read from /proc."""
+    members: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry)) == sid:
+                members.append(int(entry))
+        except OSError:
+            continue
+    return members

@@ -1,0 +1,2 @@
+#!/bin/bash
+test "$(cat ~/work/out.txt)" = "hello world"

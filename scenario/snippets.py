@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import html
@@ -9,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scenario.md_blocks import QUESTION_RE, Block, segment
+from scenario.md_blocks import LIST_ITEM_RE, QUESTION_RE, Block, segment
 from scenario.model import (
     Action,
     Diagnostic,
@@ -48,6 +49,8 @@ KATACODA_URL_RE = re.compile(
 )
 KATACODA_PLACEHOLDER_RE = re.compile(r"\[\[([A-Z][A-Z0-9_]*)\]\]")
 TRAFFIC_RE = re.compile(r"\{\{(TRAFFIC_HOST(\d+)_(\d+)|TRAFFIC_SELECTOR)\}\}")
+CODE_SPAN_DOTALL_RE = re.compile(CODE_SPAN_RE.pattern, re.DOTALL)
+BREAK_RE = re.compile(r" {0,3}#{1,6}(?:\s|$)")  # an ATX heading is a paragraph of its own
 TERMINAL_RE = re.compile(r"T(\d+)")
 HOST_RE = re.compile(r"HOST(\d+)")
 
@@ -97,6 +100,7 @@ class _Collector:
     path: str
     lines: list[str]
     snippets: list[Snippet] = field(default_factory=list)
+    ends: list[tuple[int, int]] = field(default_factory=list)  # (line, col) after each snippet's token
     editor_blocks: list[EditorBlock] = field(default_factory=list)
     quizzes: list[Quiz] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -211,8 +215,7 @@ def scan(text: str, path: str) -> ScanResult:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = _Collector(path, lines)
     blocks = segment(lines)
-    for block in blocks:
-        _scan_block(out, block)
+    _scan_blocks(out, blocks)
     _scan_placeholders(out)
     _attach_annotations(out, blocks)
     return ScanResult(
@@ -225,11 +228,27 @@ def scan(text: str, path: str) -> ScanResult:
     )
 
 
+def _scan_blocks(out: _Collector, blocks: list[Block]) -> None:
+    run: list[int] = []
+    for block in blocks:
+        if block.kind == "text" and out.lines[block.start].strip():
+            if (
+                (run and BREAK_RE.match(out.lines[run[-1]]))
+                or BREAK_RE.match(out.lines[block.start])
+                or (run and LIST_ITEM_RE.match(out.lines[block.start]))
+            ):
+                _scan_text_run(out, run)
+                run = []
+            run.append(block.start)
+            continue
+        _scan_text_run(out, run)
+        run = []
+        _scan_block(out, block)
+    _scan_text_run(out, run)
+
+
 def _scan_block(out: _Collector, block: Block) -> None:
-    if block.kind == "text":
-        for index in range(block.start, block.end):
-            _scan_text_line(out, index)
-    elif block.kind == "fence":
+    if block.kind == "fence":
         _scan_fence(out, block)
     elif block.kind == "editor":
         _scan_editor(out, block)
@@ -240,26 +259,42 @@ def _scan_block(out: _Collector, block: Block) -> None:
             _scan_images(out, index, out.lines[index], IMAGE_TAG_RE)
 
 
-def _scan_text_line(out: _Collector, index: int) -> None:
-    line = out.lines[index]
-    masked = list(line)
-    for match in code_spans(line):
-        masked[match.start() : match.end()] = " " * (match.end() - match.start())
-        _check_after_code(out, index, match.start(), match.end(), inline_payload(match.group(2)))
-    plain = "".join(masked)
-    _scan_images(out, index, plain, IMAGE_MD_RE)
-    _scan_images(out, index, plain, IMAGE_TAG_RE)
+def _scan_text_run(out: _Collector, run: list[int]) -> None:
+    """Scan consecutive text lines (one paragraph): code spans may cross lines, as in Python-Markdown."""
+    if not run:
+        return
+    starts: list[int] = []
+    offset = 0
+    for index in run:
+        starts.append(offset)
+        offset += len(out.lines[index]) + 1
+    joined = "\n".join(out.lines[index] for index in run)
+    masked = list(joined)
+
+    def where(pos: int) -> tuple[int, int]:
+        row = bisect.bisect_right(starts, pos) - 1
+        return run[row], pos - starts[row]
+
+    for match in CODE_SPAN_DOTALL_RE.finditer(joined):
+        masked[match.start() : match.end()] = [" " if c != "\n" else c for c in match.group(0)]
+        payload = inline_payload(match.group(2).replace("\n", " "))
+        _check_after_code(out, where(match.start()), where(match.end()), payload)
+    for row, line in enumerate("".join(masked).split("\n")):
+        _scan_images(out, run[row], line, IMAGE_MD_RE)
+        _scan_images(out, run[row], line, IMAGE_TAG_RE)
 
 
-def _check_after_code(out: _Collector, index: int, start: int, end: int, payload: str) -> None:
-    """Record the snippet whose action token follows the code ending at `end`, or warn about near misses."""
+def _check_after_code(out: _Collector, begin: tuple[int, int], stop: tuple[int, int], payload: str) -> None:
+    """Record the snippet whose action token follows the code ending at `stop`, or warn about near misses."""
+    index, end = stop
     line = out.lines[index]
     token_match = TOKEN_RE.match(line, end)
     if token_match is not None:
         inner = token_match.group(1)
         token = parse_action(inner)
         if token is not None:
-            out.snippets.append(make_snippet(payload, token, out.at(index, start)))
+            out.snippets.append(make_snippet(payload, token, out.at(*begin)))
+            out.ends.append((index, token_match.end()))
         elif looks_like_action(inner):
             _warn_unknown(out, index, end, inner)
         return
@@ -304,6 +339,7 @@ def _scan_fence(out: _Collector, block: Block) -> None:
     body = "\n".join(fence_body(out.lines, block))
     location = out.at(block.start, fence.indent)
     out.snippets.append(make_snippet(body, token, location, block=True, language=fence_language(fence.info)))
+    out.ends.append((fence.close, token_match.end()))
 
 
 def fence_body(lines: list[str], block: Block) -> list[str]:
@@ -444,45 +480,17 @@ def _scan_placeholders(out: _Collector) -> None:
 
 def _attach_annotations(out: _Collector, blocks: list[Block]) -> None:
     """Fill expect/expect-exit/requires from the comments right after each snippet; warn about orphans."""
-    owner: dict[int, int] = {}  # line index of a snippet's last line -> index into out.snippets
-    for number, snippet in enumerate(out.snippets):
-        owner[_snippet_end_line(snippet, blocks)] = number
-    for block in blocks:
-        if block.kind != "annotation":
-            continue
-        for index in range(block.start, block.end):
-            target = _owner_of(owner, index, blocks)
-            _apply_annotations(out, index, 0, target)
-    for line_index, number in sorted(owner.items()):
-        line = out.lines[line_index]
-        start = _after_snippet_col(out, number, line)
-        _apply_annotations(out, line_index, start, number)
-
-
-def _snippet_end_line(snippet: Snippet, blocks: list[Block]) -> int:
-    line = snippet.location.line - 1
-    if snippet.block:
-        for block in blocks:
-            if block.kind == "fence" and block.start == line and block.fence and block.fence.close:
-                return block.fence.close
-    return line
-
-
-def _owner_of(owner: dict[int, int], index: int, blocks: list[Block]) -> int | None:
-    """The snippet an annotation line belongs to: the one ending on the nearest line above, no gap."""
-    probe = index - 1
+    owner: dict[int, int] = {}  # line of a snippet's action token -> index of the last snippet there
+    for number, (line, _col) in enumerate(out.ends):
+        owner[line] = number
     annotation_lines = {i for b in blocks if b.kind == "annotation" for i in range(b.start, b.end)}
-    while probe in annotation_lines:
-        probe -= 1
-    return owner.get(probe)
-
-
-def _after_snippet_col(out: _Collector, number: int, line: str) -> int:
-    snippet = out.snippets[number]
-    if snippet.block:
-        return 0
-    match = CODE_SPAN_RE.match(line, snippet.location.col - 1)
-    return match.end() if match else 0
+    for index in sorted(annotation_lines):
+        probe = index - 1
+        while probe in annotation_lines:
+            probe -= 1
+        _apply_annotations(out, index, 0, owner.get(probe))
+    for line_index, number in sorted(owner.items()):
+        _apply_annotations(out, line_index, out.ends[number][1], number)
 
 
 def _apply_annotations(out: _Collector, index: int, start: int, target: int | None) -> None:

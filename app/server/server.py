@@ -83,9 +83,7 @@ class Running:
 
 def start(port: int, delay: float = 0.0) -> Running:
     """Build, bind and start the server; health reports SERVING once it is up. OSError if the bind fails."""
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=WORKERS), options=[("grpc.so_reuseport", 0)]
-    )
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS), options=[("grpc.so_reuseport", 0)])
     mountains_pb2_grpc.add_MountainServiceServicer_to_server(MountainServicer(MountainStore(), delay), server)
     checker = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)

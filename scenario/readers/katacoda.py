@@ -133,8 +133,8 @@ class _IndexParser:
             finish=self._page(("details", "finish"), "finish"),
             assets=self._assets(),
             environment=self._environment(),
-            katacoda_image=image if self.dialect == "katacoda" else "ubuntu",
-            killercoda_image=image if self.dialect == "killercoda" else "ubuntu",
+            katacoda_image=image if self.dialect == "katacoda" else _katacoda_image(image),
+            killercoda_image=image if self.dialect == "killercoda" else _killercoda_image(image),
             scenario_type=kind,
             extra=tuple(sorted(self.extra, key=lambda pair: pair[0])),
         )
@@ -255,6 +255,18 @@ class _IndexParser:
                 name = self.string((*keys, "name"))
                 dashboards.append(Dashboard(name, port if isinstance(port, int) else None, href or None))
         return tuple(dashboards)
+
+
+def _katacoda_image(killercoda: str) -> str:
+    """The nearest Katacoda image for a Killercoda one."""
+    return "kubernetes-cluster-running:1.18" if killercoda.startswith("kubernetes") else "ubuntu"
+
+
+def _killercoda_image(katacoda: str) -> str:
+    """The nearest Killercoda image for a Katacoda one (Killercoda has ubuntu and Kubernetes images only)."""
+    if katacoda.startswith(("kubernetes", "minikube", "openshift")):
+        return "kubernetes-kubeadm-1node"
+    return "ubuntu"
 
 
 def _dotted(keys: KeyPath) -> str:

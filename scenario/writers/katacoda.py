@@ -144,7 +144,8 @@ def _assets(scenario: Scenario, in_place: bool) -> dict[str, list[dict[str, str]
 
 def _environment(scenario: Scenario) -> dict[str, object]:
     env = scenario.environment
-    data: dict[str, object] = {"uilayout": env.uilayout}
+    layout = "editor-terminal" if env.ide and env.uilayout == "terminal" else env.uilayout
+    data: dict[str, object] = {"uilayout": layout}
     if env.terminals:
         data["terminals"] = [
             {"name": t.name, "target": t.target, **({"command": t.command} if t.command else {})}

@@ -59,6 +59,7 @@ def render(scenario: Scenario) -> Output:
         details["assets"] = {"host01": assets}
     writer.environment()
     writer.output.json("index.json", writer.manifest(details))
+    writer.output.diagnostics.sort(key=lambda diagnostic: diagnostic.location)
     return writer.output
 
 
@@ -110,14 +111,18 @@ class _Writer:
             self.warn(block.location, LOST["editor"])
         for quiz in found.quizzes:
             self.warn(quiz.location, LOST["quiz"])
-        text = pagetext.rewrite_tokens(page.markdown, lambda token: self.token(path, token))
-        text = pagetext.strip_annotations(text)
+        text = self.translate(page.markdown, path)
         text = pagetext.rewrite_images(text, lambda reference: self.image(name, page, reference))
         if page.answer:
             self.warn(self.where(page), LOST["answer"])
-            answer = self.read(page.answer).strip()
+            answer = self.translate(self.read(page.answer), shown_path(self.scenario, page.answer)).strip()
             text = text.rstrip("\n") + f"\n\n<details><summary>Solution</summary>\n\n{answer}\n\n</details>\n"
         return text
+
+    def translate(self, markdown: str, path: str) -> str:
+        """Action tokens in Killercoda's dialect, the checker's annotations stripped."""
+        text = pagetext.rewrite_tokens(markdown, lambda token: self.token(path, token))
+        return pagetext.strip_annotations(text)
 
     def exists(self, relative: str) -> bool:
         """Whether a scenario file exists."""

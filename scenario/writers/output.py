@@ -62,8 +62,14 @@ def asset_files(scenario: Scenario, asset: Asset) -> list[str]:
     if not base.is_dir() or not asset.file:
         return []
     matches = glob.glob(asset.file, root_dir=base, recursive=True)
-    files = sorted(match for match in matches if (base / match).is_file())
+    files = sorted(match for match in matches if (base / match).is_file() and not _ignored(match))
     return [name.replace("\\", "/") for name in files]
+
+
+def _ignored(name: str) -> bool:
+    """Build litter that never belongs in an output: bytecode caches."""
+    parts = name.replace("\\", "/").split("/")
+    return "__pycache__" in parts or name.endswith((".pyc", ".pyo"))
 
 
 def copy_assets(scenario: Scenario, output: Output, folder: str = "assets") -> None:

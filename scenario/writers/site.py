@@ -105,6 +105,7 @@ def page_context(
     page = pages[page_index]
     links = page_links(scenario)
     steps = [link for link in links if link.kind == "step"]
+    body = page_body(scenario, page, port_url=port_url, images=images)
     progress = None
     if page.kind == "step":
         number = next(position for position, link in enumerate(steps, 1) if link.index == page_index)
@@ -118,7 +119,8 @@ def page_context(
         "previous": links[page_index - 1] if page_index > 0 else None,
         "next": links[page_index + 1] if page_index + 1 < len(links) else None,
         "progress": progress,
-        "body": markupsafe.Markup(page_body(scenario, page, port_url=port_url, images=images)),
+        "body": markupsafe.Markup(body),
+        "body_has_title": body.lstrip().startswith("<h1"),
         "static": static,
     }
 
@@ -154,7 +156,7 @@ def render(scenario: Scenario) -> Output:
 def _empty_page(scenario: Scenario) -> str:
     template = environment().from_string(
         '{% extends "site/base.html" %}{% block title %}{{ scenario.title }}{% endblock %}'
-        "{% block body %}<main class=\"page\"><h1>{{ scenario.title }}</h1>"
+        '{% block body %}<main class="page"><h1>{{ scenario.title }}</h1>'
         "<p>{{ scenario.description }}</p></main>{% endblock %}"
     )
     return template.render(scenario=scenario, static="static/", page=None)

@@ -1,0 +1,2 @@
+#!/bin/bash
+[ -f /root/.ready ] && echo done

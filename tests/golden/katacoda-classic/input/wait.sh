@@ -1,0 +1,2 @@
+#!/bin/bash
+while [ ! -f /root/.ready ]; do sleep 1; done

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -x
+echo setup

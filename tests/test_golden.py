@@ -30,9 +30,8 @@ def expected_files(folder: Path) -> dict[str, bytes]:
     """Every file under `folder`, by relative POSIX path."""
     if not folder.is_dir():
         return {}
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
-    }
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in files}
 
 
 def describe_changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
@@ -52,7 +51,9 @@ def describe_changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
     return lines
 
 
-def check_tree(folder: Path, actual: dict[str, bytes], update: bool, capsys: pytest.CaptureFixture[str]) -> None:
+def check_tree(
+    folder: Path, actual: dict[str, bytes], update: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Compare `actual` with the expected tree; with --update-golden rewrite it and print what changed."""
     expected = expected_files(folder)
     changes = describe_changes(expected, actual)
@@ -72,7 +73,11 @@ def check_tree(folder: Path, actual: dict[str, bytes], update: bool, capsys: pyt
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 @pytest.mark.parametrize("case", CASES)
 def test_golden_output(
-    case: str, fmt: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    case: str,
+    fmt: str,
+    update_golden: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The writer's files for this input are exactly the expected tree."""
     scenario, _ = read_case(case, monkeypatch)

@@ -219,8 +219,16 @@ class Checker:
         result = self.shell(1).run(text.rstrip("\n"), self.options.timeout)
         reason = self._judge(result, None, None)
         status = Status.PASSED if not reason else Status.FAILED
-        self._record(where, "foreground", status, started, reason=reason, output=result.output,
-                     command=text.rstrip("\n"), visible=True)
+        self._record(
+            where,
+            "foreground",
+            status,
+            started,
+            reason=reason,
+            output=result.output,
+            command=text.rstrip("\n"),
+            visible=True,
+        )
 
     def _verify(self, path: str, before: bool) -> None:
         started = time.monotonic()
@@ -321,17 +329,42 @@ class Checker:
 
     # -- results ---------------------------------------------------------------------------------
     def _record_snippet(
-        self, snippet: Snippet, status: Status, started: float, reason: str = "", output: str = "",
+        self,
+        snippet: Snippet,
+        status: Status,
+        started: float,
+        reason: str = "",
+        output: str = "",
         missing: tuple[str, ...] = (),
     ) -> None:
         action = f"execute T{snippet.terminal}" + (" interrupt" if snippet.interrupt else "")
         where = f"{snippet.location.path}:{snippet.location.line}"
-        self._record(where, action, status, started, reason=reason, output=output,
-                     command=snippet.text, visible=True, terminal=snippet.terminal, missing=missing)
+        self._record(
+            where,
+            action,
+            status,
+            started,
+            reason=reason,
+            output=output,
+            command=snippet.text,
+            visible=True,
+            terminal=snippet.terminal,
+            missing=missing,
+        )
 
     def _record(
-        self, where: str, action: str, status: Status, started: float, *, reason: str = "", output: str = "",
-        command: str = "", visible: bool = False, terminal: int = 1, missing: tuple[str, ...] = (),
+        self,
+        where: str,
+        action: str,
+        status: Status,
+        started: float,
+        *,
+        reason: str = "",
+        output: str = "",
+        command: str = "",
+        visible: bool = False,
+        terminal: int = 1,
+        missing: tuple[str, ...] = (),
     ) -> None:
         if missing:
             status = Status.FAILED if set(missing) & self.options.require else Status.SKIPPED
@@ -340,8 +373,17 @@ class Checker:
             if status is Status.FAILED:
                 reason += " (--require)"
         outcome = Outcome(
-            self._label, self._title, where, action, status, time.monotonic() - started, reason, output,
-            command, visible, terminal,
+            self._label,
+            self._title,
+            where,
+            action,
+            status,
+            time.monotonic() - started,
+            reason,
+            output,
+            command,
+            visible,
+            terminal,
         )
         self.report.outcomes.append(outcome)
         self.on_outcome(outcome)

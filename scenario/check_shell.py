@@ -170,22 +170,34 @@ class Shell:
         self._reader.join(timeout=2)
 
 
-def kill_session(sid: int) -> None:
-    """SIGKILL every process whose session id is `sid` (a PTY shell and everything it started)."""
-    for pid in session_members(sid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+def kill_session(sid: int, patience: float = 2.0) -> None:
+    """SIGKILL every process whose session id is `sid` (a PTY shell and all it started); wait till gone."""
+    deadline = time.monotonic() + patience
+    while members := session_members(sid):
+        for pid in members:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def session_members(sid: int) -> list[int]:
-    """The processes of session `sid`, read from /proc."""
+    """The live processes of session `sid` (zombies, already dead, left out), read from /proc."""
     members: list[int] = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.getsid(int(entry)) == sid:
+            if os.getsid(int(entry)) == sid and not _zombie(int(entry)):
                 members.append(int(entry))
         except OSError:
             continue
     return members
+
+
+def _zombie(pid: int) -> bool:
+    """True when the process has exited and only waits to be reaped."""
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        stat = handle.read()
+    return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] in (b"Z", b"X")

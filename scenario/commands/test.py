@@ -23,19 +23,39 @@ HELP = "run a scenario's scripts and snippets headlessly in a sandbox and report
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the scenario folder (default: .)")
-    parser.add_argument("--sandbox", choices=("local", "docker"), default="local",
-                        help="where to run: a folder on this machine, or a Docker container (default: local)")
+    parser.add_argument(
+        "--sandbox",
+        choices=("local", "docker"),
+        default="local",
+        help="where to run: a folder on this machine, or a Docker container (default: local)",
+    )
     parser.add_argument("--image", help="the image of the Docker sandbox")
     parser.add_argument("--step", type=int, metavar="N", help="stop after step N (earlier steps run too)")
-    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                        help="seconds a snippet or script may take (default: 120)")
-    parser.add_argument("--require", default="", metavar="LIST",
-                        help="comma-separated docker,kubernetes: fail instead of skipping without them")
-    parser.add_argument("--verify-fails-first", action="store_true",
-                        help="also run each verify script before the step's snippets; it must fail then")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds a snippet or script may take (default: 120)",
+    )
+    parser.add_argument(
+        "--require",
+        default="",
+        metavar="LIST",
+        help="comma-separated docker,kubernetes: fail instead of skipping without them",
+    )
+    parser.add_argument(
+        "--verify-fails-first",
+        action="store_true",
+        help="also run each verify script before the step's snippets; it must fail then",
+    )
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write the results as JUnit XML")
-    parser.add_argument("--transcript", type=Path, metavar="DIR",
-                        help="write what the learner's terminals show, one file per page")
+    parser.add_argument(
+        "--transcript",
+        type=Path,
+        metavar="DIR",
+        help="write what the learner's terminals show, one file per page",
+    )
 
 
 def parse_requirements(text: str) -> frozenset[str]:
@@ -56,7 +76,9 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
     if args.image and args.sandbox != "docker":
         raise UsageError("--image needs --sandbox docker")
     return CheckOptions(
-        timeout=args.timeout, require=parse_requirements(args.require), last_step=args.step,
+        timeout=args.timeout,
+        require=parse_requirements(args.require),
+        last_step=args.step,
         verify_fails_first=args.verify_fails_first,
     )
 

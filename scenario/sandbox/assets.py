@@ -12,7 +12,7 @@ from scenario.model import Asset, Scenario, SourceLocation
 from scenario.sandbox.base import Sandbox
 
 HOSTS = ("host01", "client")  # a sandbox is one machine: the learner's host (and the browser's client)
-_SYMBOLIC = re.compile(r"^([ugoa]*)([-+=])([rwxX]+)$")
+_SYMBOLIC = re.compile(r"^([ugoa]*)([-+=])([rwxX]*)$")
 _GLOB = re.compile(r"[*?\[]")
 
 

@@ -1,0 +1,3 @@
+#!/bin/bash
+echo "looking for right-file"
+test -f right-file

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Wrong: checks the home folder, which is always there, not made.txt.
+test -d ~

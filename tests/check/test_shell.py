@@ -52,10 +52,13 @@ def test_a_command_that_runs_too_long_times_out_and_the_shell_recovers(shell: Sh
 
 
 def test_a_server_left_running_then_interrupted(shell: Shell, tmp_path: Path) -> None:
-    token = shell.start("echo listening; exec_marker=1 sleep 300")
+    token = shell.start("echo listening; sleep 300")
     result = shell.wait(token, 10, until=re.compile("listening"))
     assert result.running and result.exit_code is None and not result.timed_out
-    assert any(_cmdline(pid) == "sleep300" for pid in session_members(shell.pid))
+    deadline = time.monotonic() + 5
+    while not any(_cmdline(pid) == "sleep300" for pid in session_members(shell.pid)):
+        assert time.monotonic() < deadline, "sleep 300 never started"
+        time.sleep(0.05)
     shell.interrupt()
     assert not any(_cmdline(pid) == "sleep300" for pid in session_members(shell.pid))
     assert shell.run("echo after", 10).output == "after\n"

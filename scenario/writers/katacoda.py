@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scenario import snippets
 from scenario.model import Diagnostic, Page, Scenario
 from scenario.writers import pagetext
 from scenario.writers.output import (
@@ -73,8 +74,10 @@ def _render_page(scenario: Scenario, output: Output, name: str, page: Page) -> d
 
 def page_markdown(scenario: Scenario, output: Output, page: Page) -> str:
     """The page's Markdown for Katacoda: annotations stripped, `exec` -> `execute`, images under assets/."""
-    text = pagetext.strip_annotations(page.markdown)
-    text = pagetext.rewrite_tokens(text, _katacoda_token)
+    found = snippets.scan(page.markdown, page.text_path).snippets
+    only = pagetext.snippet_tokens(page.markdown, found)
+    text = pagetext.rewrite_tokens(page.markdown, _katacoda_token, only)
+    text = pagetext.strip_annotations(text)
 
     def move_image(reference: str) -> str | None:
         resolved = pagetext.resolve(page.text_path, reference)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenario import snippets
-from scenario.model import Diagnostic, Page, Scenario, Severity, SourceLocation
+from scenario.model import Diagnostic, Page, Scenario, Severity, Snippet, SourceLocation
 from scenario.writers import pagetext
 from scenario.writers.output import (
     Output,
@@ -111,17 +112,21 @@ class _Writer:
             self.warn(block.location, LOST["editor"])
         for quiz in found.quizzes:
             self.warn(quiz.location, LOST["quiz"])
-        text = self.translate(page.markdown, path)
+        text = self.translate(page.markdown, path, found.snippets)
         text = pagetext.rewrite_images(text, lambda reference: self.image(name, page, reference))
         if page.answer:
             self.warn(self.where(page), LOST["answer"])
-            answer = self.translate(self.read(page.answer), shown_path(self.scenario, page.answer)).strip()
+            answer_path = shown_path(self.scenario, page.answer)
+            answer_text = self.read(page.answer)
+            found_answer = snippets.scan(answer_text, answer_path).snippets
+            answer = self.translate(answer_text, answer_path, found_answer).strip()
             text = text.rstrip("\n") + f"\n\n<details><summary>Solution</summary>\n\n{answer}\n\n</details>\n"
         return text
 
-    def translate(self, markdown: str, path: str) -> str:
+    def translate(self, markdown: str, path: str, found: Sequence[Snippet]) -> str:
         """Action tokens in Killercoda's dialect, the checker's annotations stripped."""
-        text = pagetext.rewrite_tokens(markdown, lambda token: self.token(path, token))
+        only = pagetext.snippet_tokens(markdown, found)
+        text = pagetext.rewrite_tokens(markdown, lambda token: self.token(path, token), only)
         return pagetext.strip_annotations(text)
 
     def exists(self, relative: str) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scenario.model import SourceLocation
+from scenario.model import Snippet, SourceLocation
 
 # An action token right after a closing backtick or fence, with a known verb (or none: Killercoda {{}}).
 TOKEN = re.compile(r"(?<=`)\{\{(?P<verb>execute|exec|copy|open)?(?P<mods>(?:[ \t]+[^\s{}]+)*)[ \t]*\}\}")
@@ -43,11 +43,33 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
-def rewrite_tokens(text: str, rewrite: Callable[[Token], str]) -> str:
-    """Replace every action token by what `rewrite` returns for it."""
+def snippet_tokens(text: str, snippets: Sequence[Snippet]) -> list[Token]:
+    """The action tokens of the scanner's snippets (not look-alikes inside code blocks or raw HTML)."""
+    candidates = tokens(text)
+    lines = text.split("\n")
+    taken: set[int] = set()
+    for snippet in snippets:
+        for token in candidates:
+            if token.start in taken or not _belongs(token, snippet, lines):
+                continue
+            taken.add(token.start)
+            break
+    return [token for token in candidates if token.start in taken]
+
+
+def _belongs(token: Token, snippet: Snippet, lines: list[str]) -> bool:
+    """Whether `token` can close `snippet`: same line after an inline span, or on a closing fence line."""
+    if not snippet.block:
+        return token.line == snippet.location.line and token.col > snippet.location.col
+    before = lines[token.line - 1][: token.col - 1] if token.line <= len(lines) else ""
+    return token.line > snippet.location.line and before.strip().strip("`~") == ""
+
+
+def rewrite_tokens(text: str, rewrite: Callable[[Token], str], only: Sequence[Token] | None = None) -> str:
+    """Replace each action token (those in `only`, when given) by what `rewrite` returns for it."""
     pieces: list[str] = []
     last = 0
-    for token in tokens(text):
+    for token in tokens(text) if only is None else only:
         pieces.append(text[last : token.start])
         pieces.append(rewrite(token))
         last = token.end

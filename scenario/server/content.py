@@ -1,0 +1,83 @@
+"""The scenario's pages as the learner's page shows them: rendered HTML plus the snippets it indexes."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scenario.model import Page, Scenario, Snippet
+
+_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LearnerPage:
+    """One page of the scenario (intro, step or finish) ready for the browser."""
+
+    index: int
+    page: Page
+    html: str
+    snippets: tuple[Snippet, ...]
+    has_verify: bool
+
+    @property
+    def title(self) -> str:
+        """The page's title, with a fallback for untitled pages."""
+        return self.page.title or self.page.kind.capitalize()
+
+
+def port_url(port: int) -> str:
+    """Where the learner's page sends a link to `port` of the learner's sandbox: the port proxy."""
+    return f"/port/{port}/"
+
+
+def scenario_file_url(text_path: str, src: str) -> str:
+    """Rewrite an image path written relative to a Markdown file into the server's /scenario/ route."""
+    if _ABSOLUTE.match(src):
+        return src
+    base = posixpath.dirname(text_path)
+    joined = posixpath.normpath(posixpath.join(base, src))
+    return "/scenario/" + joined.lstrip("/")
+
+
+def rewrite_images(page_html: str, text_path: str) -> str:
+    """Point every relative <img src> of a rendered page at the scenario's files."""
+
+    def replace(match: re.Match[str]) -> str:
+        quote = match.group(2)[0]
+        src = html.unescape(match.group(2)[1:-1])
+        return f"{match.group(1)}{quote}{html.escape(scenario_file_url(text_path, src))}{quote}"
+
+    return _IMG_SRC.sub(replace, page_html)
+
+
+Renderer = Callable[[Page], tuple[str, tuple[Snippet, ...]]]
+
+
+def default_renderer(page: Page) -> tuple[str, tuple[Snippet, ...]]:
+    """Render a page's Markdown with the engine's renderer, port placeholders pointing at the proxy."""
+    from scenario.markdown_ext import render_markdown
+
+    rendered = render_markdown(page.markdown, page.text_path, port_url=port_url)
+    return rendered.html, tuple(rendered.snippets)
+
+
+def learner_pages(scenario: Scenario, render: Renderer = default_renderer) -> tuple[LearnerPage, ...]:
+    """Every page of the scenario, in order, rendered for the learner's page."""
+    pages = []
+    for index, page in enumerate(scenario.pages):
+        body, snippets = render(page)
+        pages.append(
+            LearnerPage(
+                index=index,
+                page=page,
+                html=rewrite_images(body, page.text_path),
+                snippets=snippets,
+                has_verify=bool(page.verify),
+            )
+        )
+    return tuple(pages)

@@ -18,6 +18,8 @@ class ReadResult:
 
 def display_path(root: Path, relative: str) -> str:
     """The path users see for a file of the scenario: the root as given, joined with `relative`."""
+    if not relative:
+        return str(root)
     return str(root / relative) if str(root) not in ("", ".") else relative
 
 

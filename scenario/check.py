@@ -4,102 +4,25 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
+from scenario.check_plan import CheckOptions, Click, PageRun, control_bytes, edited, editor_path, plan
 from scenario.check_report import Outcome, PageTime, Report, Status
 from scenario.check_shell import CommandResult, Shell
-from scenario.model import Action, Page, Scenario, Snippet, SourceLocation
+from scenario.model import EditorBlock, Scenario, Snippet, SourceLocation
 from scenario.readers.common import display_path
 from scenario.sandbox.assets import HOSTS as ASSET_HOSTS
 from scenario.sandbox.assets import AssetError, install_asset
 from scenario.sandbox.base import Sandbox
-from scenario.snippets import scan
+
+__all__ = ["REQUIREMENTS", "CheckOptions", "Checker"]
 
 REQUIREMENTS = ("docker", "kubernetes")
 _PROBES = {
     "docker": "docker version",
     "kubernetes": "kubectl version --request-timeout=5s",
 }
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """How to run: the per-snippet timeout, requirements that must be met, how far to go."""
-
-    timeout: float = 120.0
-    require: frozenset[str] = frozenset()
-    last_step: int | None = None  # stop after this step (1-based)
-    verify_fails_first: bool = False
-    grace: float = 2.0  # how long a command left running (a server) gets to fail before the run goes on
-
-
-@dataclass
-class _Item:
-    """A snippet to run, with what the plan knows about it."""
-
-    snippet: Snippet
-    left_running: bool = False  # a later snippet interrupts it, or nothing else runs in its terminal
-
-
-@dataclass
-class _PageRun:
-    """One page as planned: its label (`step 2`) and its runnable snippets."""
-
-    label: str
-    page: Page
-    items: list[_Item] = field(default_factory=list)
-
-
-def page_label(page: Page, index: int) -> str:
-    """`intro`, `step N` or `finish`."""
-    return f"step {index}" if page.kind == "step" else page.kind
-
-
-def plan(scenario: Scenario, options: CheckOptions) -> list[_PageRun]:
-    """The pages to run, in order, with their execute snippets; marks the commands left running."""
-    pages: list[tuple[str, Page]] = []
-    if scenario.intro:
-        pages.append(("intro", scenario.intro))
-    steps = scenario.steps if options.last_step is None else scenario.steps[: options.last_step]
-    pages.extend((page_label(page, number), page) for number, page in enumerate(steps, 1))
-    if scenario.finish and options.last_step is None:
-        pages.append(("finish", scenario.finish))
-    runs = [_PageRun(label, page, _items(scenario, page)) for label, page in pages]
-    _mark_left_running([item for run in runs for item in run.items])
-    return runs
-
-
-def _items(scenario: Scenario, page: Page) -> list[_Item]:
-    shown = display_path(scenario.root, page.text_path) if page.text_path else ""
-    found = scan(page.markdown, shown).snippets if page.markdown else ()
-    return [_Item(snippet) for snippet in found if snippet.action is Action.EXECUTE]
-
-
-def _mark_left_running(items: list[_Item]) -> None:
-    """A command is left running when the next one in its terminal interrupts it, or none comes (T2+)."""
-    for index, item in enumerate(items):
-        terminal = item.snippet.terminal
-        later = [other for other in items[index + 1 :] if other.snippet.terminal == terminal]
-        if later:
-            item.left_running = later[0].snippet.interrupt
-        else:
-            item.left_running = terminal != 1
-
-
-def control_bytes(text: str) -> str:
-    """A ctrl-seq payload as the bytes a keyboard sends: `^C` -> \\x03, `^ESC` -> \\x1b."""
-    out: list[str] = []
-    for token in re.findall(r"\^ESC|\^.|[^^]+", text.strip()):
-        if token == "^ESC":
-            out.append("\x1b")
-        elif token.startswith("^") and len(token) == 2:
-            out.append(chr(ord(token[1].upper()) ^ 0x40))
-        else:
-            out.append(token)
-    return "".join(out)
 
 
 class Checker:
@@ -152,7 +75,7 @@ class Checker:
             action = f"asset {asset.file} -> {asset.target}"
             self._record(where, action, Status.PASSED, started, output=listing)
 
-    def _run_page(self, page_run: _PageRun, started: float) -> None:
+    def _run_page(self, page_run: PageRun, started: float) -> None:
         page = page_run.page
         self._label, self._title = page_run.label, page.title
         missing = self._missing(page.requires)
@@ -162,7 +85,7 @@ class Checker:
             self._run_scripts_and_snippets(page_run)
         self.report.times.append(PageTime(page_run.label, page.title, time.monotonic() - started))
 
-    def _run_scripts_and_snippets(self, page_run: _PageRun) -> None:
+    def _run_scripts_and_snippets(self, page_run: PageRun) -> None:
         page = page_run.page
         if page.background:
             self._background(page.background)
@@ -170,19 +93,23 @@ class Checker:
             self._foreground(page.foreground)
         if page.verify and self.options.verify_fails_first:
             self._verify(page.verify, before=True)
-        for item in page_run.items:
-            self._snippet(item)
+        for click in page_run.clicks:
+            if click.editor is not None:
+                self._editor(click.editor)
+            else:
+                self._snippet(click)
         if page.verify:
             self._verify(page.verify, before=False)
 
-    def _skip_page(self, page_run: _PageRun, missing: tuple[str, ...]) -> None:
+    def _skip_page(self, page_run: PageRun, missing: tuple[str, ...]) -> None:
         page = page_run.page
         for name, path in (("background", page.background), ("foreground", page.foreground)):
             if path:
                 where = self._script_location(path)
                 self._record(where, name, Status.SKIPPED, time.monotonic(), missing=missing)
-        for item in page_run.items:
-            self._record_snippet(item.snippet, Status.SKIPPED, time.monotonic(), missing=missing)
+        for click in page_run.clicks:
+            if click.snippet is not None:
+                self._record_snippet(click.snippet, Status.SKIPPED, time.monotonic(), missing=missing)
         if page.verify:
             where = self._script_location(page.verify)
             self._record(where, "verify", Status.SKIPPED, time.monotonic(), missing=missing)
@@ -254,8 +181,25 @@ class Checker:
         return "" if exit_code == 0 else f"exit {exit_code}"
 
     # -- snippets --------------------------------------------------------------------------------
-    def _snippet(self, item: _Item) -> None:
+    def _editor(self, block: EditorBlock) -> None:
+        """Do what a click on "copy to editor" does: change the file in the sandbox."""
+        started = time.monotonic()
+        path = editor_path(block, self.scenario.environment.editor_path)
+        where = f"{block.location.path}:{block.location.line}"
+        try:
+            try:
+                current: str | None = self.sandbox.read_file(path).decode("utf-8", errors="replace")
+            except FileNotFoundError:
+                current = None
+            self.sandbox.write_file(path, edited(current, block).encode())
+        except (OSError, ValueError) as error:
+            self._record(where, f"editor {block.target} {path}", Status.FAILED, started, reason=str(error))
+            return
+        self._record(where, f"editor {block.target} {path}", Status.PASSED, started)
+
+    def _snippet(self, item: Click) -> None:
         snippet = item.snippet
+        assert snippet is not None
         started = time.monotonic()
         missing = self._missing(snippet.requires)
         if missing:
@@ -279,9 +223,10 @@ class Checker:
         status = Status.FAILED if reason else Status.PASSED
         self._record_snippet(snippet, status, started, reason=reason, output=result.output)
 
-    def _execute(self, shell: Shell, item: _Item) -> CommandResult:
+    def _execute(self, shell: Shell, item: Click) -> CommandResult:
         """Type the snippet; wait for it to end, or (left running) for its expect or a short grace."""
         snippet = item.snippet
+        assert snippet is not None
         token = shell.start(snippet.text)
         if not item.left_running:
             return shell.wait(token, self.options.timeout)
@@ -397,29 +342,3 @@ class Checker:
 
 def _compile(expect: str) -> re.Pattern[str]:
     return re.compile(expect, re.MULTILINE)
-
-
-def sandbox_processes(home: str) -> Iterator[int]:
-    """Processes on this machine whose HOME is `home`: what a local sandbox started, daemons included."""
-    needle = f"HOME={home}\0".encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as handle:
-                if needle in handle.read():
-                    yield int(entry)
-        except OSError:
-            continue
-
-
-def reap_local(home: str) -> int:
-    """Kill what a local sandbox left behind; returns how many processes were killed."""
-    killed = 0
-    for pid in sandbox_processes(home):
-        try:
-            os.kill(pid, signal.SIGKILL)
-            killed += 1
-        except ProcessLookupError:
-            pass
-    return killed

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ptyprocess import PtyProcess
@@ -201,3 +202,29 @@ def _zombie(pid: int) -> bool:
     with open(f"/proc/{pid}/stat", "rb") as handle:
         stat = handle.read()
     return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] in (b"Z", b"X")
+
+
+def sandbox_processes(home: str) -> Iterator[int]:
+    """Processes on this machine whose HOME is `home`: what a local sandbox started, daemons included."""
+    needle = f"HOME={home}\0".encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if needle in handle.read():
+                    yield int(entry)
+        except OSError:
+            continue
+
+
+def reap_local(home: str) -> int:
+    """Kill what a local sandbox left behind; returns how many processes were killed."""
+    killed = 0
+    for pid in sandbox_processes(home):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except ProcessLookupError:
+            pass
+    return killed

@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from scenario.check import REQUIREMENTS, Checker, CheckOptions, reap_local
+from scenario.check import REQUIREMENTS, Checker, CheckOptions
 from scenario.check_report import Report, print_outcome, print_summary, write_junit, write_transcripts
+from scenario.check_shell import reap_local
 from scenario.errors import ExitStatus, ScenarioError, UsageError
 from scenario.model import Scenario, Severity
 from scenario.sandbox.base import Sandbox

@@ -38,10 +38,13 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert line_for(lines, f"{at}steps/intro-background.sh:1 ").startswith(
         f"{at}steps/intro-background.sh:1 background PASSED ("
     )
-    for number in (5, 9, 16, 21, 26, 31):
+    for number in (5, 9, 16, 21, 26, 31, 44):
         assert line_for(lines, f"{at}steps/step1.md:{number} ").startswith(
             f"{at}steps/step1.md:{number} execute T1 PASSED ("
         )
+    assert line_for(lines, f"{at}steps/step1.md:40 ").startswith(
+        f"{at}steps/step1.md:40 editor append /root/work/notes.txt PASSED ("
+    )
     assert line_for(lines, f"{at}steps/step2.md:9 ").startswith(f"{at}steps/step2.md:9 execute T2 PASSED (")
     assert line_for(lines, f"{at}steps/step2.md:19 ").startswith(
         f"{at}steps/step2.md:19 execute T2 interrupt PASSED ("
@@ -54,7 +57,7 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert len(before) == 2
     assert not any("exit 9" in line for line in lines)  # the copy-only snippet never ran
     assert "  total " in "\n".join(lines) and "the scenario states '5 minutes'" in lines[-2]
-    assert lines[-1] == "20 passed, 0 failed, 1 skipped"
+    assert lines[-1] == "23 passed, 0 failed, 1 skipped"
 
 
 def test_each_way_of_failing_is_named_at_its_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,14 +99,14 @@ def test_require_turns_a_skip_into_a_failure(capsys: pytest.CaptureFixture[str])
     line = line_for(lines, f"{PASSING}/steps/step3.md:3 ")
     assert " execute T1 FAILED (" in line
     assert "    needs kubernetes, which is not available (--require)" in lines
-    assert lines[-1] == "18 passed, 1 failed, 0 skipped"
+    assert lines[-1] == "21 passed, 1 failed, 0 skipped"
 
 
 def test_step_stops_after_that_step(capsys: pytest.CaptureFixture[str]) -> None:
     code, lines, _ = run(capsys, str(PASSING), "--step", "1")
     assert code == 0
     assert not any("step2.md" in line or "finish.md" in line for line in lines)
-    assert lines[-1] == "11 passed, 0 failed, 0 skipped"  # 2 assets, 1 script, 7 snippets, 1 verify
+    assert lines[-1] == "14 passed, 0 failed, 0 skipped"  # 2 assets, 1 script, 8 snippets, 2 edits, 1 verify
 
 
 def test_junit_and_transcripts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_image_steps_need_docker_and_cluster_steps_need_kubernetes(scenario: Sce
 
 def test_app_reaches_the_learner_as_assets(scenario: Scenario) -> None:
     app_assets = [asset for asset in scenario.assets if asset.source_dir == "app"]
-    assert [(asset.file, asset.target) for asset in app_assets] == [("**", "/root/mountains")]
+    assert [(asset.file, asset.target) for asset in app_assets] == [("**/*", "/root/mountains")]
     commands = "\n".join(item.text for item in all_snippets(scenario))
     assert "git clone" not in commands and "curl -L" not in commands and "helm" not in commands
 

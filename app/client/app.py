@@ -41,9 +41,9 @@ def deadline_from_env(env: dict[str, str]) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value <= 600:
-        raise SystemExit(
-            f"client: error: MOUNTAINS_DEADLINE must be a number of seconds in (0, 600], got {raw!r}"
-        )
+        message = f"MOUNTAINS_DEADLINE must be a number of seconds in (0, 600], got {raw!r}"
+        print(f"client: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
     return value
 
 

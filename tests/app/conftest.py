@@ -24,9 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 APP_DIR = ROOT / "app"
 SERVER_SCRIPT = APP_DIR / "server" / "server.py"
 CLIENT_SCRIPT = APP_DIR / "client" / "app.py"
+# Appended, not prepended: app/server/server.py and app/client/app.py must not shadow the test packages
+# `server` and `app`; the app's own modules have distinct names (servicer, mountains_pb2, mountain_forms...).
 for folder in (APP_DIR, APP_DIR / "server", APP_DIR / "client"):
     if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+        sys.path.append(str(folder))
 
 
 def load_module(name: str, path: Path) -> ModuleType:

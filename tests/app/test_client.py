@@ -313,12 +313,12 @@ def test_local_run_with_python(fresh_server: ServerProcess) -> None:
         ({"PORT": "web"}, 2, "client: error: PORT must be an integer between 0 and 65535, got 'web'"),
         (
             {"MOUNTAINS_DEADLINE": "soon"},
-            1,
+            2,
             "client: error: MOUNTAINS_DEADLINE must be a number of seconds in (0, 600], got 'soon'",
         ),
         (
             {"MOUNTAINS_DEADLINE": "0"},
-            1,
+            2,
             "client: error: MOUNTAINS_DEADLINE must be a number of seconds in (0, 600], got '0'",
         ),
     ],

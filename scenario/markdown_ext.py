@@ -53,7 +53,8 @@ from scenario.snippets import (
 PortUrl = Callable[[int], str]
 COPY_BUTTON = '<button class="copy-button" type="button">Copy</button>'
 EDITOR_BUTTON = '<button class="editor-button" type="button">Copy to Editor</button>'
-PORT_TAIL = r"[^\s<>()\[\]\"'`]*"
+URL_CHAR = r"[^\s<>()\[\]\"'`]"
+PORT_TAIL = rf"(?:[/?#](?:{URL_CHAR}*[^\s<>()\[\]\"'`.,;:!?])?)?"  # a path, not trailing punctuation
 PORT_URL_RE = re.compile(rf"(?:{KATACODA_URL_RE.pattern}|{TRAFFIC_RE.pattern}){PORT_TAIL}")
 PORT_LINK_MD_RE = re.compile(rf"\[([^\]\n]*)\]\(\s*<?({PORT_URL_RE.pattern})>?\s*\)")
 PLAIN_LANGUAGES = ("", "text", "plain", "plaintext", "txt", "none")

@@ -45,7 +45,7 @@ IMAGE_TAG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGN
 # Katacoda's port URL; one port link however it is spelt (with or without scheme and domain placeholder).
 KATACODA_URL_RE = re.compile(
     r"(?:https?://)?\[\[(?P<host>HOST\d*_SUBDOMAIN|CLIENT_SUBDOMAIN)\]\]-(?:(?P<port>\d+)-)?"
-    r"\[\[KATACODA_HOST\]\]\.(?:environments\.katacoda\.com|\[\[KATACODA_DOMAIN\]\])/?"
+    r"\[\[KATACODA_HOST\]\]\.(?:environments\.katacoda\.com|\[\[KATACODA_DOMAIN\]\])"
 )
 KATACODA_PLACEHOLDER_RE = re.compile(r"\[\[([A-Z][A-Z0-9_]*)\]\]")
 TRAFFIC_RE = re.compile(r"\{\{(TRAFFIC_HOST(\d+)_(\d+)|TRAFFIC_SELECTOR)\}\}")

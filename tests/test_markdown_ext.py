@@ -1,0 +1,238 @@
+"""The Markdown extension: this source renders to this HTML; scan() and render_markdown() agree everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from scenario.markdown_ext import SnippetExtension, pygments_css, render_markdown
+from scenario.snippets import scan
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path("/work/shared/corpus")
+COPY = '<button class="copy-button" type="button">Copy</button>'
+
+
+def html(source: str) -> str:
+    """The page HTML of `source`, port links to /ports/N/."""
+    return render_markdown(source, "s.md", port_url=lambda port: f"/ports/{port}/").html
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Run `uname`{{execute T2 interrupt test-uname}} now.",
+            '<p>Run <span class="snippet"><code class="execute T2 interrupt test-uname" data-snippet="0">'
+            f"uname</code>{COPY}</span> now.</p>",
+        ),
+        (
+            "`whoami`{{exec interrupt}}",
+            '<p><span class="snippet"><code class="execute interrupt" data-snippet="0">whoami</code>'
+            f"{COPY}</span></p>",
+        ),
+        (
+            "`docker`{{copy}}",
+            f'<p><span class="snippet"><code class="copy" data-snippet="0">docker</code>{COPY}</span></p>',
+        ),
+        (
+            "`app.js`{{open}}",
+            f'<p><span class="snippet"><code class="open" data-snippet="0">app.js</code>{COPY}</span></p>',
+        ),
+        (
+            "`^C`{{execute ctrl-seq}} `i`{{execute no-newline}} `ls`{{execute HOST2}}",
+            '<p><span class="snippet"><code class="execute ctrl-seq" data-snippet="0">^C</code>'
+            f'{COPY}</span> <span class="snippet"><code class="execute no-newline" data-snippet="1">i</code>'
+            f'{COPY}</span> <span class="snippet"><code class="execute HOST2" data-snippet="2">ls</code>'
+            f"{COPY}</span></p>",
+        ),
+        (
+            "`copying disabled`{{}} and `<b>&`{{copy}}",
+            '<p><span class="snippet"><code class="nocopy" data-snippet="0">copying disabled</code>'
+            '</span> and <span class="snippet"><code class="copy" data-snippet="1">&lt;b&gt;&amp;</code>'
+            f"{COPY}</span></p>",
+        ),
+        ("`helm`{{ .Values.x }} and `a`", "<p><code>helm</code>{{ .Values.x }} and <code>a</code></p>"),
+        ("`ls` {{execute}}", "<p><code>ls</code> {{execute}}</p>"),
+    ],
+)
+def test_inline_snippets(source: str, expected: str) -> None:
+    assert html(source) == expected
+
+
+def test_fenced_snippet_is_highlighted_with_classes_and_a_copy_button() -> None:
+    assert html("```\nuname -r\npwd\n```{{exec}}\n") == (
+        '<div class="snippet snippet-block"><pre class="highlight"><code class="execute" data-snippet="0">'
+        'uname<span class="w"> </span>-r\n<span class="nb">pwd</span></code></pre>'
+        f"{COPY}</div>"
+    )
+
+
+def test_fence_line_highlights_and_language() -> None:
+    out = html("```yaml{2}\na: 1\nb: 2\n```{{copy T1}}\n")
+    assert out.startswith(
+        '<div class="snippet snippet-block"><pre class="highlight">'
+        '<code class="copy T1" data-language="yaml" data-snippet="0"><span class="nt">a</span>'
+    )
+    assert '<span class="hll"><span class="nt">b</span>' in out
+    assert "style=" not in out
+
+
+def test_plain_fence_has_no_snippet_but_a_copy_button_and_text_disables_highlighting() -> None:
+    assert html("```text\nif x: y\n```\n") == (
+        '<div class="code-block"><pre class="highlight"><code data-language="text">if x: y</code></pre>'
+        f"{COPY}</div>"
+    )
+
+
+def test_helm_template_inside_a_fence_is_code() -> None:
+    out = html("```\nimage: {{ .Values.image }}\n```\n")
+    assert "{{ .Values.image }}" in out
+    assert "data-snippet" not in out
+
+
+def test_expect_comments_are_dropped_from_the_html() -> None:
+    source = (
+        "`ls`{{exec}}\n<!-- expect: foo -->\n<!-- expect-exit: 0 -->\nafter\n\n"
+        "```\nx\n```{{exec}} <!-- requires: docker -->\n"
+    )
+    out = html(source)
+    assert "expect" not in out and "requires" not in out
+    page = render_markdown(source, "s.md")
+    assert [(s.expect, s.expect_exit, s.requires) for s in page.snippets] == [
+        ("foo", 0, ()),
+        (None, None, ("docker",)),
+    ]
+
+
+def test_snippets_are_numbered_in_document_order_through_lists_and_html() -> None:
+    source = (
+        "- `a`{{execute}}\n  - `b`{{execute}}\n\n`c`{{execute}}\n\n"
+        "<details><summary>Solution</summary>\n\n```\nd\n```{{exec}}\n\n</details>\n\n> `e`{{copy}}\n"
+    )
+    page = render_markdown(source, "s.md")
+    assert [s.text for s in page.snippets] == ["a", "b", "c", "d", "e"]
+    positions = [page.html.index(f'data-snippet="{n}">{text}') for n, text in enumerate("abcde")]
+    assert positions == sorted(positions)
+    assert [str(s.location) for s in page.snippets] == [
+        "s.md:1:3",
+        "s.md:2:5",
+        "s.md:4:1",
+        "s.md:8:1",
+        "s.md:14:3",
+    ]
+
+
+def test_editor_blocks_keep_their_attributes_and_get_a_button() -> None:
+    source = (
+        '<pre class="file" data-filename="app.js" data-target="insert" data-marker="#TODO">\n'
+        "if (a &lt; b) {}\n</pre>\n\n"
+        '<pre class="file" data-target="clipboard">Copy Me</pre>\n'
+    )
+    assert html(source) == (
+        '<div class="editor-block"><pre class="file" data-filename="app.js" data-target="insert" '
+        'data-marker="#TODO" data-editor="0"><code>if (a &lt; b) {}\n</code></pre>'
+        '<button class="editor-button" type="button">Copy to Editor</button></div>\n'
+        '<div class="editor-block"><pre class="file" data-filename="" data-target="clipboard" '
+        'data-editor="1">'
+        f"<code>Copy Me</code></pre>{COPY}</div>"
+    )
+
+
+def test_quiz_renders_as_a_form() -> None:
+    assert html(">>Q1: Pick one<<\n(*) Right\n( ) Wrong\n\n>>Q2: Type it<<\n=== test\n") == (
+        '<form class="quiz" data-quiz="0" data-kind="single">\n'
+        '<p class="quiz-question">Pick one</p>\n'
+        '<label class="quiz-choice"><input type="radio" name="quiz-0" value="0" data-correct="true">'
+        " Right</label>\n"
+        '<label class="quiz-choice"><input type="radio" name="quiz-0" value="1" data-correct="false">'
+        " Wrong</label>\n"
+        '<button class="quiz-check" type="submit">Check</button></form>\n'
+        '<form class="quiz" data-quiz="1" data-kind="exact">\n'
+        '<p class="quiz-question">Type it</p>\n'
+        '<input class="quiz-answer" type="text" name="quiz-1" data-match="exact" data-answer="test" '
+        'autocomplete="off">\n'
+        '<button class="quiz-check" type="submit">Check</button></form>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Open https://[[HOST_SUBDOMAIN]]-8500-[[KATACODA_HOST]].environments.katacoda.com/ now.",
+            '<p>Open <a class="port-link" data-port="8500" href="/ports/8500/">/ports/8500/</a> now.</p>',
+        ),
+        (
+            "[API](https://[[HOST_SUBDOMAIN]]-80-[[KATACODA_HOST]].environments.katacoda.com/v1?q=1)",
+            '<p><a class="port-link" data-port="80" href="/ports/80/v1?q=1">API</a></p>',
+        ),
+        (
+            "[ACCESS NGINX]({{TRAFFIC_HOST1_80}}) and {{TRAFFIC_HOST1_1234}}.",
+            '<p><a class="port-link" data-port="80" href="/ports/80/">ACCESS NGINX</a> and '
+            '<a class="port-link" data-port="1234" href="/ports/1234/">/ports/1234/</a>.</p>',
+        ),
+        (
+            "[ACCESS PORTS]({{TRAFFIC_SELECTOR}})",
+            '<p><a class="port-selector" href="#ports">ACCESS PORTS</a></p>',
+        ),
+        (
+            '<iframe src="https://[[HOST_SUBDOMAIN]]-3000-[[KATACODA_HOST]].environments.katacoda.com/"></iframe>\n',
+            '<iframe src="/ports/3000/"></iframe>',
+        ),
+        ("`curl {{TRAFFIC_HOST1_80}}`", "<p><code>curl {{TRAFFIC_HOST1_80}}</code></p>"),
+    ],
+)
+def test_port_placeholders_become_links(source: str, expected: str) -> None:
+    assert html(source) == expected
+
+
+def test_default_port_url() -> None:
+    out = render_markdown("{{TRAFFIC_HOST1_8080}}", "s.md").html
+    assert (
+        out
+        == '<p><a class="port-link" data-port="8080" href="http://localhost:8080/">http://localhost:8080/</a></p>'
+    )
+
+
+def test_extension_works_by_name_and_resets_between_documents() -> None:
+    md = markdown.Markdown(extensions=["scenario.markdown_ext"])
+    md.convert("`a`{{execute}}")
+    ext = next(e for e in md.registeredExtensions if isinstance(e, SnippetExtension))
+    assert [s.text for s in ext.snippets] == ["a"]
+    md.reset()
+    out = md.convert("`b`{{copy}} `c`{{copy}}")
+    assert [s.text for s in ext.snippets] == ["b", "c"]
+    assert 'data-snippet="0">b' in out and 'data-snippet="1">c' in out
+
+
+def test_pygments_css_uses_classes() -> None:
+    css = pygments_css(".highlight")
+    assert ".highlight .nb" in css and ".highlight .hll" in css
+
+
+def markdown_inputs() -> list[Path]:
+    """Every Markdown file of the corpus, of this repository's scenario and of the tests' inputs."""
+    found = sorted(CORPUS.rglob("*.md")) + sorted((REPO / "steps").glob("*.md"))
+    found += sorted(p for p in (REPO / "tests").rglob("*.md") if ".pytest_cache" not in p.parts)
+    return found
+
+
+def test_there_are_inputs_to_compare() -> None:
+    assert len(markdown_inputs()) > 150
+
+
+@pytest.mark.parametrize("path", markdown_inputs(), ids=str)
+def test_scan_and_render_find_the_same_snippets(path: Path) -> None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    scanned = scan(text, str(path)).snippets
+    ext = SnippetExtension(path=str(path))
+    markdown.Markdown(extensions=[ext]).convert(text)  # what the extension itself clicked, unmerged
+    content = [(s.text, s.action, s.verb, s.modifiers, s.block, s.language) for s in scanned]
+    assert [(s.text, s.action, s.verb, s.modifiers, s.block, s.language) for s in ext.snippets] == content
+    page = render_markdown(text, str(path))
+    key = [(s.text, s.action, s.verb, s.modifiers, s.block, s.location) for s in scanned]
+    assert [(s.text, s.action, s.verb, s.modifiers, s.block, s.location) for s in page.snippets] == key
+    assert page.html.count("data-snippet=") == len(scanned)

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 if importlib.util.find_spec("mountains_pb2") is None:  # run from a checkout: the modules live in app/
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,6 +23,7 @@ from werkzeug.wrappers import Response
 DEFAULT_SERVER = "localhost:8321"
 DEFAULT_DEADLINE = 3.0
 DEFAULT_PORT = 3000
+MAX_BODY = 64 * 1024
 HERE = Path(__file__).resolve().parent
 UNREACHABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 SECURITY_HEADERS = {
@@ -55,9 +57,16 @@ def create_app(server: str | None = None, deadline: float | None = None) -> Flas
         deadline if deadline is not None else deadline_from_env(env),
     )
     web = Flask(__name__, root_path=str(HERE))
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     web.extensions["mountains_backend"] = backend
     add_routes(web, backend)
     add_error_pages(web, backend)
+
+    @web.before_request
+    def same_site_posts_only() -> tuple[str, int] | None:
+        if request.method == "POST" and not posted_from_here(request.headers.get("Origin"), request.host):
+            return error_page(403, "Forbidden", "This form was sent from another site, so it was ignored.")
+        return None
 
     @web.after_request
     def secure(response: Response) -> Response:
@@ -65,6 +74,11 @@ def create_app(server: str | None = None, deadline: float | None = None) -> Flas
         return response
 
     return web
+
+
+def posted_from_here(origin: str | None, host: str) -> bool:
+    """Whether a POST may proceed: browsers name the page's origin; a foreign one is a cross-site forgery."""
+    return origin is None or urlsplit(origin).netloc == host
 
 
 def render_form(form: MountainForm | None, action: str, title: str, status: int = 200) -> tuple[str, int]:

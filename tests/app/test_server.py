@@ -195,7 +195,7 @@ def test_sigterm_drains_in_flight_calls_then_exits_zero(start_server: type[Serve
         late = status_of(lambda: stub.GetAll(mountains_pb2.Empty(), timeout=2))
     assert code == 0
     assert late[0] == grpc.StatusCode.UNAVAILABLE
-    assert elapsed < 5, f"shutdown took {elapsed:.1f}s"
+    assert elapsed < 8, f"shutdown took {elapsed:.1f}s: it waited out the 10 s grace period"
     assert "SIGTERM received: NOT_SERVING, finishing in-flight calls (grace 10s)" in err
     assert err.rstrip().endswith("mountains.server: stopped")
 

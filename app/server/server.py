@@ -86,6 +86,8 @@ def start(port: int, delay: float = 0.0) -> Running:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS), options=[("grpc.so_reuseport", 0)])
     mountains_pb2_grpc.add_MountainServiceServicer_to_server(MountainServicer(MountainStore(), delay), server)
     checker = health.HealthServicer()
+    for name in ("", SERVICE_NAME):
+        checker.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)
     names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)
     reflection.enable_server_reflection(names, server)

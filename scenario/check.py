@@ -323,7 +323,7 @@ class Checker:
             where,
             action,
             status,
-            time.monotonic() - started,
+            0.0 if missing else time.monotonic() - started,  # nothing ran
             reason,
             output,
             command,

@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="local",
         help="where to run: a folder on this machine, or a Docker container (default: local)",
     )
-    parser.add_argument("--image", help="the image of the Docker sandbox")
+    parser.add_argument(
+        "--image", metavar="IMG", help="the Docker sandbox's image (bash in it, present locally)"
+    )
     parser.add_argument("--step", type=int, metavar="N", help="stop after step N (earlier steps run too)")
     parser.add_argument(
         "--timeout",
@@ -76,6 +78,8 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         raise UsageError("--step must be 1 or more")
     if args.image and args.sandbox != "docker":
         raise UsageError("--image needs --sandbox docker")
+    if args.sandbox == "docker" and not args.image:
+        raise UsageError("--sandbox docker needs --image IMG (an image with bash, present locally)")
     return CheckOptions(
         timeout=args.timeout,
         require=parse_requirements(args.require),
@@ -99,12 +103,12 @@ def load(root: Path) -> Scenario:
 
 
 def make_sandbox(kind: str, image: str | None) -> Sandbox:
-    """A fresh sandbox of `kind`."""
-    if kind == "docker":
-        from scenario.sandbox.docker import DockerSandbox
+    """A fresh sandbox of `kind` (a Docker one needs `image`, present on the engine)."""
+    if kind == "docker" and image:
+        from scenario.sandbox.docker import DockerSandbox, prepare_engine
 
-        docker_sandbox: Sandbox = DockerSandbox(image=image) if image else DockerSandbox()
-        return docker_sandbox
+        prepare_engine(image)
+        return DockerSandbox(image, name_hint="check", purpose="test")
     from scenario.sandbox.local import LocalSandbox
 
     return LocalSandbox(name="check")

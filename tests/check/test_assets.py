@@ -39,7 +39,10 @@ def test_files_globs_and_modes(root: Path, tmp_path: Path) -> None:
     with LocalSandbox(tmp_path / "sandboxes") as sandbox:
         installed = install_assets(scenario, sandbox)
         assert [item.target for item in installed] == [
-            "/usr/local/bin/wait.sh", "~/data/a.json", "~/data/deep/b.json", "/root/code/main.py",
+            "/usr/local/bin/wait.sh",
+            "~/data/a.json",
+            "~/data/deep/b.json",
+            "/root/code/main.py",
         ]
         assert sandbox.read_file("/usr/local/bin/wait.sh") == b"#!/bin/sh\necho waited\n"
         assert sandbox.run_script("wait.sh").output == "waited\n"  # executable, on PATH
@@ -59,8 +62,15 @@ def test_an_asset_matching_nothing_names_its_line(root: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("chmod", "before", "after"),
-    [("+x", 0o644, 0o755), ("u+x", 0o644, 0o744), ("go-rw", 0o666, 0o600), ("u=rwx,go=", 0o644, 0o700),
-     ("755", 0o600, 0o755), ("0640", 0o777, 0o640), (None, 0o640, 0o640)],
+    [
+        ("+x", 0o644, 0o755),
+        ("u+x", 0o644, 0o744),
+        ("go-rw", 0o666, 0o600),
+        ("u=rwx,go=", 0o644, 0o700),
+        ("755", 0o600, 0o755),
+        ("0640", 0o777, 0o640),
+        (None, 0o640, 0o640),
+    ],
 )
 def test_file_mode(chmod: str | None, before: int, after: int) -> None:
     assert file_mode(Asset(file="f", target="~", chmod=chmod), before) == after

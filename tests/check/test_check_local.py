@@ -117,7 +117,10 @@ def test_junit_and_transcripts(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 1
     suite = ET.parse(junit).getroot()
     assert (suite.tag, suite.get("name"), suite.get("tests"), suite.get("failures")) == (
-        "testsuite", "A scenario that fails in every way", "8", "5"
+        "testsuite",
+        "A scenario that fails in every way",
+        "8",
+        "5",
     )
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     failure = cases[f"{FAILING}/steps/step3.md:3 execute T1"].find("failure")
@@ -132,14 +135,19 @@ def test_junit_and_transcripts(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, str(PASSING), "--require", "docker,cloud")
-    assert (code, err) == (2, "build.py test: error: --require: unknown requirement 'cloud' "
-                           "(choose from docker, kubernetes)\n")
+    assert (code, err) == (
+        2,
+        "build.py test: error: --require: unknown requirement 'cloud' (choose from docker, kubernetes)\n",
+    )
     code, _, err = run(capsys, str(tmp_path / "missing"))
     assert (code, err) == (2, f"build.py test: error: {tmp_path}/missing: no such folder\n")
     code, _, err = run(capsys, str(PASSING), "--timeout", "0")
     assert (code, err) == (2, "build.py test: error: --timeout must be a positive number of seconds\n")
     code, _, err = run(capsys, str(PASSING), "--image", "x")
     assert (code, err) == (2, "build.py test: error: --image needs --sandbox docker\n")
+    code, _, err = run(capsys, str(PASSING), "--sandbox", "docker")
+    message = "--sandbox docker needs --image IMG (an image with bash, present locally)"
+    assert (code, err) == (2, f"build.py test: error: {message}\n")
     assert run(capsys, str(PASSING), "--sandbox", "cloud")[0] == 2
 
 
@@ -151,5 +159,7 @@ def test_a_broken_scenario_is_reported_with_its_line(
     (broken / "scenario.yaml").write_text("title: Broken\nsteps:\n  - title: No text\n")
     code, lines, err = run(capsys, str(broken))
     assert code == 1 and lines == []
-    assert err == f"{broken}/scenario.yaml:3:5: error: missing required key 'text' in steps[0]\n" \
+    assert (
+        err == f"{broken}/scenario.yaml:3:5: error: missing required key 'text' in steps[0]\n"
         "      - title: No text\n        ^\n"
+    )

@@ -48,7 +48,10 @@ def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path) -> None:
     write_scenario(tmp_path / "scenario", marker)
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "test", str(tmp_path / "scenario")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
     )
     assert process.stdout is not None
     lines = [process.stdout.readline() for _ in range(3)]

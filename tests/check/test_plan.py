@@ -15,8 +15,14 @@ def snippet(line: int, terminal: int = 1, interrupt: bool = False) -> Click:
 
 
 def test_left_running_means_interrupted_later_or_last_in_another_terminal() -> None:
-    clicks = [snippet(1), snippet(2, terminal=2), snippet(3), snippet(4, terminal=2, interrupt=True),
-              snippet(5, terminal=3), snippet(6)]
+    clicks = [
+        snippet(1),
+        snippet(2, terminal=2),
+        snippet(3),
+        snippet(4, terminal=2, interrupt=True),
+        snippet(5, terminal=3),
+        snippet(6),
+    ]
     mark_left_running(clicks)
     assert [click.left_running for click in clicks] == [False, True, False, True, True, False]
 
@@ -34,10 +40,14 @@ def block(target: str, text: str = "new", marker: str | None = None, name: str =
 
 @pytest.mark.parametrize(
     ("current", "target", "marker", "result"),
-    [(None, "replace", None, "new\n"), ("old\n", "replace", None, "new\n"),
-     ("old", "append", None, "old\nnew\n"), (None, "append", None, "new\n"),
-     ("old\n", "prepend", None, "new\nold\n"),
-     ("a\n#HERE\nb\n", "insert", "#HERE", "a\nnew\nb\n")],
+    [
+        (None, "replace", None, "new\n"),
+        ("old\n", "replace", None, "new\n"),
+        ("old", "append", None, "old\nnew\n"),
+        (None, "append", None, "new\n"),
+        ("old\n", "prepend", None, "new\nold\n"),
+        ("a\n#HERE\nb\n", "insert", "#HERE", "a\nnew\nb\n"),
+    ],
 )
 def test_edits(current: str | None, target: str, marker: str | None, result: str) -> None:
     assert edited(current, block(target, marker=marker)) == result

@@ -24,7 +24,7 @@ def shell(tmp_path: Path) -> Iterator[Shell]:
 
 def test_cd_variables_and_functions_carry_over(shell: Shell, tmp_path: Path) -> None:
     assert shell.run("mkdir -p sub && cd sub && x=42", 10).exit_code == 0
-    assert shell.run("greet() { echo \"hi $1 $x\"; }", 10).exit_code == 0
+    assert shell.run('greet() { echo "hi $1 $x"; }', 10).exit_code == 0
     result = shell.run("greet you; pwd", 10)
     assert result.output == f"hi you 42\n{tmp_path}/sub\n"
     assert result.exit_code == 0

@@ -1,0 +1,2 @@
+#!/bin/bash
+grep -q "engine answers" ~/engine.txt

@@ -165,6 +165,8 @@ def test_reflection_lists_services_and_resolves_the_proto(channel: grpc.Channel)
     }
     file_proto = database.FindFileContainingSymbol("mountains.MountainService")
     assert (file_proto.name, file_proto.package) == ("mountains.proto", "mountains")
+    by_name = database.FindFileByName("mountains.proto")
+    assert [s.name for s in by_name.service] == ["MountainService"]
     pool = descriptor_pool.DescriptorPool(database)
     service = pool.FindServiceByName("mountains.MountainService")
     assert [m.name for m in service.methods] == ["GetAll", "Get", "Insert", "Update", "Remove"]

@@ -10,6 +10,7 @@ folder, so the same layout works whether the builder's Python lives in /usr or /
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -55,16 +56,15 @@ def exercise(port: int) -> None:
         assert health.status == health_pb2.HealthCheckResponse.SERVING, health
         stub = mountains_pb2_grpc.MountainServiceStub(channel)
         added = stub.Insert(mountains_pb2.Mountain(name="Limit", elevation=1, location="here"), timeout=10)
-        stub.Update(mountains_pb2.Mountain(id=added.id, name="Limit", elevation=2, location="here"), timeout=10)
+        changed = mountains_pb2.Mountain(id=added.id, name="Limit", elevation=2, location="here")
+        stub.Update(changed, timeout=10)
         stub.Get(mountains_pb2.MountainRequestId(id=added.id), timeout=10)
         stub.GetAll(mountains_pb2.Empty(), timeout=10)
         stub.Remove(mountains_pb2.MountainRequestId(id=added.id), timeout=10)
         for call in (lambda: stub.Get(mountains_pb2.MountainRequestId(id="none"), timeout=10),
                      lambda: stub.Insert(mountains_pb2.Mountain(name=""), timeout=10)):
-            try:
+            with contextlib.suppress(grpc.RpcError):
                 call()
-            except grpc.RpcError:
-                pass
         reflect = reflection_pb2_grpc.ServerReflectionStub(channel)
         request = reflection_pb2.ServerReflectionRequest(list_services="")
         list(reflect.ServerReflectionInfo(iter([request]), timeout=10))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import glob
 import re
@@ -41,7 +42,27 @@ def validate(scenario: Scenario) -> list[Diagnostic]:
     for number, page in enumerate(scenario.pages):
         found.extend(_check_page(scenario, page, _page_label(scenario, page, number)))
     found.extend(_check_assets(scenario))
+    found = list(_with_manifest_source(scenario, found))
     return sorted(dict.fromkeys(found), key=lambda d: (d.location, d.severity.value, d.message))
+
+
+def _with_manifest_source(scenario: Scenario, found: list[Diagnostic]) -> Iterator[Diagnostic]:
+    """Add the manifest's line (scenario.yaml / index.json) to the diagnostics that point into it."""
+    where = manifest_location(scenario)
+    name = Path(where.path).name
+    try:
+        lines = (scenario.root / name).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for diagnostic in found:
+        line = diagnostic.location.line
+        if (
+            diagnostic.location.path == where.path
+            and diagnostic.source_line is None
+            and 0 < line <= len(lines)
+        ):
+            diagnostic = dataclasses.replace(diagnostic, source_line=lines[line - 1])
+        yield diagnostic
 
 
 def manifest_location(scenario: Scenario) -> SourceLocation:
@@ -127,6 +148,20 @@ def _check_page(scenario: Scenario, page: Page, label: str) -> Iterator[Diagnost
         return
     found = scan(page.markdown, _shown(scenario.root, page.text_path))
     yield from found.diagnostics
+    yield from _with_source(page, _check_text(scenario, page, found))
+
+
+def _with_source(page: Page, found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """Add the offending Markdown line to each diagnostic, for the caret under the fault."""
+    lines = page.markdown.replace("\r\n", "\n").split("\n")
+    for diagnostic in found:
+        line = diagnostic.location.line
+        if diagnostic.source_line is None and 0 < line <= len(lines):
+            diagnostic = dataclasses.replace(diagnostic, source_line=lines[line - 1])
+        yield diagnostic
+
+
+def _check_text(scenario: Scenario, page: Page, found: ScanResult) -> Iterator[Diagnostic]:
     yield from _check_images(scenario, page, found)
     yield from _check_placeholders(scenario, found)
     for editor in found.editor_blocks:

@@ -69,6 +69,9 @@ def _render_page(scenario: Scenario, output: Output, name: str, page: Page) -> d
         if source:
             paths[key] = f"{name}-{field_name}{suffix(source)}"
             output.copy(paths[key], scenario.root / source)
+            if field_name == "answer" and paths[key] in output.files and suffix(source) == ".md":
+                answer = Page("step", "", source, output.files[paths[key]].decode("utf-8", "replace"))
+                output.text(paths[key], page_markdown(scenario, output, answer))
     return paths
 
 

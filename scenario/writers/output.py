@@ -65,11 +65,16 @@ def write_tree(output: Output, folder: Path) -> None:
 def asset_files(scenario: Scenario, asset: Asset) -> list[str]:
     """Files (relative to the asset's source folder) that the asset's glob matches, sorted."""
     base = scenario.root / asset.source_dir
-    if not base.is_dir() or not asset.file:
+    if not base.is_dir() or not asset.file or not _within(scenario.root, base):
         return []
     matches = glob.glob(asset.file, root_dir=base, recursive=True)
     files = sorted(match for match in matches if (base / match).is_file() and not _ignored(match))
     return [name.replace("\\", "/") for name in files]
+
+
+def _within(root: Path, path: Path) -> bool:
+    """Whether `path` is inside `root` (assets never come from outside the scenario)."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def _ignored(name: str) -> bool:

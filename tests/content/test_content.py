@@ -19,8 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
 SIDES = ("server", "client")
 KINDS = ("bloated", "small", "secure")
-DOCKER_STEPS = {"Build bloated images", "Build small images in two stages", "Build secure images on distroless"}
-CLUSTER_STEPS = {"Check the cluster", "Run a registry inside the cluster", "Push the images and deploy", "Use the app"}
+DOCKER_STEPS = {
+    "Build bloated images", "Build small images in two stages", "Build secure images on distroless",
+}
+CLUSTER_STEPS = {
+    "Check the cluster", "Run a registry inside the cluster", "Push the images and deploy", "Use the app",
+}
 BUILD_RE = re.compile(
     r"^docker build -f (?P<file>\S+) -t \$REGISTRY/(?P<tag>mountains-(?P<side>\w+)-(?P<kind>\w+)):0\.1\.0 \.$"
 )
@@ -54,7 +58,8 @@ def test_intro_eight_steps_and_finish(scenario: Scenario) -> None:
 def test_every_step_has_a_title_a_text_and_a_verify_script(scenario: Scenario) -> None:
     for number, step in enumerate(scenario.steps, 1):
         assert step.title.strip(), f"step {number} has no title"
-        assert step.markdown.startswith(f"# {step.title}\n"), f"step {number}'s page must start with its title"
+        heading = f"# {step.title}\n"
+        assert step.markdown.startswith(heading), f"step {number}'s page must start with its title"
         assert step.verify, f"step {number} has no verify script"
         assert (ROOT / step.verify).is_file(), step.verify
 
@@ -182,7 +187,8 @@ def run_verify(script: str, home: Path) -> subprocess.CompletedProcess[str]:
     """Run a verify script as the checker does: bash in the learner's home, HOME set, no variables."""
     env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin"}
     return subprocess.run(
-        ["bash", str(ROOT / script)], cwd=home, env=env, capture_output=True, text=True, check=False, timeout=60
+        ["bash", str(ROOT / script)], cwd=home, env=env, capture_output=True, text=True, check=False,
+        timeout=60,
     )
 
 

@@ -112,7 +112,11 @@ class Served:
             sent["Content-Type"] = "application/json"
         connection.request(method, path, body=data, headers=sent)
         response = connection.getresponse()
-        result = (response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        received: dict[str, str] = {}
+        for name, value in response.getheaders():
+            key = name.lower()
+            received[key] = f"{received[key]}\n{value}" if key in received else value
+        result = (response.status, received, response.read())
         connection.close()
         return result
 
@@ -200,10 +204,12 @@ class Terminal:
         self.ws.close()
 
 
-def start_server(root: Path, state_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Served:
-    """Start `build.py serve` on a free port and wait for its `Serving on` line."""
-    command = [sys.executable, str(REPO / "build.py"), "serve", str(root), "--port", "0",
-               "--state-dir", str(state_dir), *extra]
+def start_server(
+    root: Path, state_dir: Path, *extra: str, env: dict[str, str] | None = None, cli: bool = False
+) -> Served:
+    """Start the server on a free port (`build.py serve` when `cli`) and wait for its `Serving on` line."""
+    entry = [str(REPO / "build.py"), "serve"] if cli else ["-m", "scenario.server"]
+    command = [sys.executable, *entry, str(root), "--port", "0", "--state-dir", str(state_dir), *extra]
     process = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, **(env or {})},
@@ -230,3 +236,18 @@ def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:
     assert process.stdout is not None
     for line in process.stdout:
         lines.append(line)
+
+
+def wait_for_local_process(cmdline: str, timeout: float = 20.0) -> None:
+    """Wait until a process of this machine runs exactly `cmdline` (so a Ctrl-C can reach it)."""
+    wanted = cmdline.replace(" ", "\0").encode() + b"\0"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and (proc / "cmdline").read_bytes() == wanted:
+                    return
+            except OSError:
+                continue
+        time.sleep(0.05)
+    raise AssertionError(f"no process {cmdline!r} started")

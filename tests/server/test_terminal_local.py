@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from .harness import Served
+from .harness import Served, wait_for_local_process
 
 
 def test_execute_snippet_types_the_command_and_shows_its_output(served: Served) -> None:
@@ -32,6 +32,7 @@ def test_interrupt_stops_the_running_command_first(served: Served) -> None:
     term = served.terminal(1)
     term.send("snippet", 1, 3)  # sleep 300
     term.wait_for("sleep 300")
+    wait_for_local_process("sleep 300")
     term.send("snippet", 1, 4)  # echo after-$((1+1)), interrupt
     term.wait_for("after-2", timeout=10)
     term.close()

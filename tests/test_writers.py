@@ -323,3 +323,33 @@ def test_build_help_documents_the_layout(capsys: pytest.CaptureFixture[str]) -> 
     status, out, _ = run_build(["--help"], capsys)
     assert status == 0
     assert "Without --out, OUT is DIR/out" in out and "DIR/index.json" in out
+
+
+@pytest.mark.browser
+def test_site_copy_buttons_in_chromium(tmp_path: Path) -> None:
+    """From file://, offline: a click on Copy puts the snippet's exact text on the clipboard."""
+    from playwright.sync_api import sync_playwright
+
+    scenario = read_scenario(GOLDEN / "project-features" / "input").scenario
+    assert scenario is not None
+    site.write(scenario, tmp_path / "site")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            context = browser.new_context(offline=True)
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            page.goto((tmp_path / "site" / "step1.html").as_uri())
+            page.locator("span.snippet:has(code.T2) button.copy-button").first.click()
+            page.wait_for_selector(".copy-button.copied")
+            assert page.locator(".copy-button.copied").inner_text() == "Copied"
+            assert page.evaluate("navigator.clipboard.readText()") == "top"
+            page.locator("div.snippet-block button.copy-button").first.click()
+            page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('docker'))")
+            assert page.evaluate("navigator.clipboard.readText()") == "docker version\ndocker info"
+            page.get_by_role("link", name="Edit and answer →").click()
+            assert page.url.endswith("/step2.html")
+            style = "getComputedStyle(document.querySelector('.steps')).borderRightStyle"
+            assert page.evaluate(style) == "solid"  # site.css loaded from the relative static/ folder
+        finally:
+            browser.close()

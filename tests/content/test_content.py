@@ -8,7 +8,9 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
+import yaml
 
 from scenario.cli import main
 from scenario.model import Action, Page, Scenario, Snippet
@@ -217,3 +219,30 @@ def test_step8_verify_reads_the_page(scenario: Scenario, tmp_path: Path) -> None
 
 def test_scenario_validates_strict_clean() -> None:
     assert main(["validate", str(ROOT), "--strict"]) == 0
+
+
+def test_the_deploy_step_renders_valid_manifests_naming_the_secure_images(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    step = scenario.steps[6]
+    texts = [item.text for item in snippets(step)]
+    apply = next(text for text in texts if "envsubst" in text and "kubectl apply" in text)
+    suffix = next(text for text in texts if text.startswith("export SUFFIX="))
+    render = apply.removesuffix("| kubectl apply -f -").strip()
+    assert render != apply
+    copy_app(tmp_path)
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "REGISTRY": "localhost:30500"}
+    done = subprocess.run(
+        ["bash", "-c", f"cd ~/mountains && {suffix} && {render}"], env=env, capture_output=True, text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    docs = [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    images = sorted(
+        container["image"]
+        for doc in docs if doc["kind"] == "Deployment"
+        for container in doc["spec"]["template"]["spec"]["containers"]
+    )
+    assert images == [f"localhost:30500/mountains-{side}-secure:0.1.0" for side in ("client", "server")]
+    for doc in docs:
+        kubernetes_validate.validate(doc, "1.30", strict=True)

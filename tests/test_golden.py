@@ -64,7 +64,8 @@ def check_tree(
                 (folder / name).parent.mkdir(parents=True, exist_ok=True)
                 (folder / name).write_bytes(data)
             with capsys.disabled():
-                print(f"\nupdated {folder.relative_to(GOLDEN.parent)}:")
+                shown = folder.relative_to(GOLDEN.parent) if folder.is_relative_to(GOLDEN.parent) else folder
+                print(f"\nupdated {shown}:")
                 print("\n".join(f"  {line}" for line in changes if not line.startswith("    ")))
         return
     assert not changes, f"{folder} differs (run pytest --update-golden to accept):\n" + "\n".join(changes)
@@ -110,3 +111,35 @@ def test_writers_are_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
         scenario, _ = read_case(case, monkeypatch)
         for render in WRITERS.values():
             assert render(scenario).files == render(scenario).files
+
+
+def test_update_switch_rewrites_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--update-golden's mechanics: the expected tree becomes the actual one and the changes are printed."""
+    folder = tmp_path / "expected"
+    folder.mkdir()
+    (folder / "gone.txt").write_text("old\n")
+    (folder / "same.txt").write_text("same\n")
+    (folder / "edit.txt").write_text("before\n")
+    actual = {"same.txt": b"same\n", "edit.txt": b"after\n", "new/x.txt": b"x\n"}
+    check_tree(folder, actual, True, capsys)
+    assert expected_files(folder) == actual
+    with pytest.raises(AssertionError, match=r"changed edit\.txt"):
+        check_tree(folder, {**actual, "edit.txt": b"again\n"}, False, capsys)
+    assert describe_changes({"a": b"1", "b": b"2"}, {"b": b"3", "c": b"4"})[:2] == ["removed a", "changed b"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rendered_snippets_match_the_scanner(case: str) -> None:
+    """One grammar, two consumers: the page HTML numbers exactly the snippets the scanner finds, in order."""
+    from scenario.markdown_ext import render_markdown
+    from scenario.snippets import scan
+
+    scenario = read_scenario(GOLDEN / case / "input").scenario
+    assert scenario is not None
+    for page in scenario.pages:
+        scanned = scan(page.markdown, page.text_path).snippets
+        rendered = render_markdown(page.markdown, page.text_path)
+        assert [(s.text, s.action, s.modifiers) for s in rendered.snippets] == [
+            (s.text, s.action, s.modifiers) for s in scanned
+        ]
+        assert rendered.html.count("data-snippet=") == len(scanned)

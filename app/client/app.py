@@ -6,7 +6,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 if importlib.util.find_spec("mountains_pb2") is None:  # run from a checkout: the modules live in app/
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -81,6 +81,11 @@ def posted_from_here(origin: str | None, host: str) -> bool:
     return origin is None or urlsplit(origin).netloc == host
 
 
+def mountain_url(mountain_id: str) -> str:
+    """The path of one mountain's form target, its id quoted."""
+    return "/mountains/" + quote(mountain_id, safe="")
+
+
 def render_form(form: MountainForm | None, action: str, title: str, status: int = 200) -> tuple[str, int]:
     """The add/edit page, filled with what was typed and any errors."""
     page = render_template(
@@ -119,18 +124,18 @@ def add_routes(web: Flask, backend: Backend) -> None:
     def edit(mountain_id: str) -> tuple[str, int]:
         found = backend.get(mountain_id)
         form = MountainForm(found.name, str(found.elevation), found.location, found.elevation, ())
-        return render_form(form, f"/mountains/{mountain_id}", f"Edit {found.name}")
+        return render_form(form, mountain_url(mountain_id), f"Edit {found.name}")
 
     @web.post("/mountains/<mountain_id>")
     def update(mountain_id: str) -> Response | tuple[str, int]:
         form = read_form(request.form)
         title = "Edit mountain"
         if form.errors or form.elevation is None:
-            return render_form(form, f"/mountains/{mountain_id}", title, 400)
+            return render_form(form, mountain_url(mountain_id), title, 400)
         try:
             backend.update(mountain_id, form.name, form.elevation, form.location)
         except grpc.RpcError as error:
-            return refused(error, form, f"/mountains/{mountain_id}", title)
+            return refused(error, form, mountain_url(mountain_id), title)
         return redirect("/", code=303)
 
     @web.post("/mountains/<mountain_id>/delete")

@@ -248,13 +248,13 @@ def run_build(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int,
 def test_build_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The three folders and a summary; warnings are printed but do not fail the build."""
     root = golden("katacoda-classic", tmp_path)
-    status, out, err = run_build([str(root), "--out", str(tmp_path / "out")], capsys)
+    status, out, _ = run_build([str(root), "--out", str(tmp_path / "out")], capsys)
     assert status == 0
-    warnings = err.count(": warning: ")
+    warnings = out.count(": warning: ")
     assert warnings >= 3
     assert out.splitlines()[-1] == f"built katacoda, killercoda, site: 0 errors, {warnings} warnings"
     assert f"wrote {tmp_path / 'out' / 'katacoda'}/ (11 files)" in out
-    assert "warning: Killercoda has no 'editor-terminal' layout" in err
+    assert "warning: Killercoda has no 'editor-terminal' layout" in out
     for name in ("katacoda/index.json", "killercoda/index.json", "site/index.html"):
         assert (tmp_path / "out" / name).is_file()
     assert not (root / "out").exists()
@@ -263,9 +263,10 @@ def test_build_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_build_strict_fails_on_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--strict turns the warnings into a failure; no folder is made."""
     root = golden("katacoda-classic", tmp_path)
-    status, out, err = run_build([str(root), "--out", str(tmp_path / "out"), "--strict"], capsys)
-    warnings = err.count(": warning: ")
-    assert (status, out) == (1, f"build failed: 0 errors, {warnings} warnings; nothing written\n")
+    status, out, _ = run_build([str(root), "--out", str(tmp_path / "out"), "--strict"], capsys)
+    warnings = out.count(": warning: ")
+    assert status == 1 and warnings >= 3
+    assert out.splitlines()[-1] == f"build failed: 0 errors, {warnings} warnings; nothing written"
     assert not (tmp_path / "out").exists()
 
 
@@ -273,10 +274,10 @@ def test_build_with_errors_writes_nothing(tmp_path: Path, capsys: pytest.Capture
     """A missing page is an error: exit 1, the diagnostic on stderr, no output folder."""
     scenario_from(tmp_path / "s", {"scenario.yaml": ONE_STEP, "s.md": "x"})
     (tmp_path / "s" / "s.md").unlink()
-    status, out, err = run_build([str(tmp_path / "s"), "--out", str(tmp_path / "out")], capsys)
+    status, out, _ = run_build([str(tmp_path / "s"), "--out", str(tmp_path / "out")], capsys)
     assert status == 1
-    assert f"{tmp_path / 's' / 'scenario.yaml'}:2:26: error: page text file not found: s.md" in err
-    assert out.startswith("build failed: ")
+    assert out.startswith(f"{tmp_path / 's' / 'scenario.yaml'}:2:26: error: page text file not found: s.md\n")
+    assert out.splitlines()[-1] == "build failed: 1 error, 0 warnings; nothing written"
     assert not (tmp_path / "out").exists()
 
 
@@ -309,13 +310,19 @@ def test_build_leaves_a_foreign_folder_alone(tmp_path: Path, capsys: pytest.Capt
     ("args", "message"),
     [
         (["--format", "pdf"], f"{USAGE}unknown format 'pdf' (choose from katacoda, killercoda, site)\n"),
-        (["/nonexistent/folder"], f"{USAGE}/nonexistent/folder: not a folder\n"),
+        (["/nonexistent/folder"], f"{USAGE}no such folder: /nonexistent/folder\n"),
     ],
 )
 def test_build_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Bad usage exits 2 with one line on stderr."""
     status, _, err = run_build(args, capsys)
     assert (status, err) == (2, message)
+
+
+def test_build_needs_a_scenario_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder without scenario.yaml or index.json is bad usage."""
+    status, _, err = run_build([str(tmp_path)], capsys)
+    assert (status, err) == (2, f"{USAGE}{tmp_path}: not a scenario folder (no scenario.yaml or index.json)\n")
 
 
 def test_build_help_documents_the_layout(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scenario.errors import ExitStatus, UsageError
+from scenario.commands.validate import check
+from scenario.errors import ExitStatus, ScenarioError, UsageError
 from scenario.model import Diagnostic, Scenario, Severity
-from scenario.readers import read_scenario
+from scenario.readers import detect_format
 from scenario.writers import katacoda, killercoda, site
 from scenario.writers.output import Output, write_tree
 
@@ -69,28 +68,16 @@ def parse_formats(text: str) -> list[str]:
 
 def gather(root: Path, formats: list[str]) -> Build:
     """Read, validate and render every requested format in memory; nothing is written yet."""
-    result = read_scenario(root)
-    build = Build(result.scenario, diagnostics=list(result.diagnostics))
-    if result.scenario is None:
+    scenario, diagnostics = check(root)
+    build = Build(scenario, diagnostics=diagnostics)
+    if scenario is None:
         return build
-    build.diagnostics.extend(_validate(result.scenario))
     for name in formats:
-        output = FORMATS[name](result.scenario)
+        output = FORMATS[name](scenario)
         build.outputs[name] = output
         build.diagnostics.extend(output.diagnostics)
-    build.diagnostics = list(dict.fromkeys(build.diagnostics))
+    build.diagnostics = sorted(dict.fromkeys(build.diagnostics), key=lambda d: d.location)
     return build
-
-
-def _validate(scenario: Scenario) -> list[Diagnostic]:
-    """The validator's diagnostics (scenario.validate.validate); repeats of the reader's are dropped later."""
-    try:
-        module = importlib.import_module("scenario.validate")
-    except ModuleNotFoundError as error:
-        if error.name != "scenario.validate":
-            raise
-        return []
-    return list(module.validate(scenario))
 
 
 def write(build: Build, root: Path, out: Path | None) -> list[str]:
@@ -112,11 +99,16 @@ def run(args: argparse.Namespace) -> int:
     """Run the command: gather and validate everything, then write, or write nothing on errors."""
     root = Path(args.dir)
     if not root.is_dir():
-        raise UsageError(f"{args.dir}: not a folder")
+        raise UsageError(f"no such folder: {args.dir}")
+    if detect_format(root) is None:
+        raise UsageError(f"{args.dir}: not a scenario folder (no scenario.yaml or index.json)")
     formats = parse_formats(args.format)
-    build = gather(root, formats)
+    try:
+        build = gather(root, formats)
+    except OSError as error:
+        raise ScenarioError(f"{args.dir}: cannot read the scenario: {error}") from error
     for diagnostic in build.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
+        print(diagnostic.format())
     errors, warnings = build.count(Severity.ERROR), build.count(Severity.WARNING)
     counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     if build.scenario is None or errors or (args.strict and warnings):

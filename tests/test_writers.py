@@ -322,7 +322,8 @@ def test_build_usage_errors(args: list[str], message: str, capsys: pytest.Captur
 def test_build_needs_a_scenario_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder without scenario.yaml or index.json is bad usage."""
     status, _, err = run_build([str(tmp_path)], capsys)
-    assert (status, err) == (2, f"{USAGE}{tmp_path}: not a scenario folder (no scenario.yaml or index.json)\n")
+    assert status == 2
+    assert err == f"{USAGE}{tmp_path}: not a scenario folder (no scenario.yaml or index.json)\n"
 
 
 def test_build_help_documents_the_layout(capsys: pytest.CaptureFixture[str]) -> None:

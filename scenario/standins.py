@@ -194,7 +194,7 @@ def build(
     buildargs: dict[str, str],
     labels: dict[str, str] | None = None,
 ) -> Image:
-    """Build with the classic builder, never pulling, removing intermediate containers; StandinError on failure."""
+    """Build with the classic builder (no pull, intermediate containers removed); StandinError on failure."""
     try:
         image, _ = client.images.build(
             path=context,

@@ -61,8 +61,10 @@ def exercise(port: int) -> None:
         stub.Get(mountains_pb2.MountainRequestId(id=added.id), timeout=10)
         stub.GetAll(mountains_pb2.Empty(), timeout=10)
         stub.Remove(mountains_pb2.MountainRequestId(id=added.id), timeout=10)
-        for call in (lambda: stub.Get(mountains_pb2.MountainRequestId(id="none"), timeout=10),
-                     lambda: stub.Insert(mountains_pb2.Mountain(name=""), timeout=10)):
+        for call in (
+            lambda: stub.Get(mountains_pb2.MountainRequestId(id="none"), timeout=10),
+            lambda: stub.Insert(mountains_pb2.Mountain(name=""), timeout=10),
+        ):
             with contextlib.suppress(grpc.RpcError):
                 call()
         reflect = reflection_pb2_grpc.ServerReflectionStub(channel)

@@ -17,7 +17,9 @@ HELP = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument(
-        "--bases", choices=("standin", "public"), default="standin",
+        "--bases",
+        choices=("standin", "public"),
+        default="standin",
         help="build on local stand-ins of the public base images (default; built when missing), "
         "or on the public images, which must already be on this machine",
     )

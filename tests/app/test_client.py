@@ -15,13 +15,24 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import mountains_pb2
 import mountains_pb2_grpc
 import pytest
+import yaml
 from werkzeug.serving import make_server
 
-from .conftest import CLIENT_SCRIPT, ROOT, LinePump, ServerProcess, free_port, load_module, open_channel
+from .conftest import (
+    APP_DIR,
+    CLIENT_SCRIPT,
+    ROOT,
+    LinePump,
+    ServerProcess,
+    free_port,
+    load_module,
+    open_channel,
+)
 
 client = load_module("mountains_web", CLIENT_SCRIPT)
 
@@ -298,8 +309,25 @@ def test_slow_server_hits_the_deadline(start_server: type[ServerProcess], web_fo
     assert "is not answering (DEADLINE_EXCEEDED)" in reply.body
 
 
-def test_runs_under_gunicorn_as_in_the_containers(fresh_server: ServerProcess) -> None:
-    env = {**os.environ, "MOUNTAINS_SERVER": fresh_server.address}
+def gunicorn_args_from_the_manifest() -> str:
+    """The GUNICORN_CMD_ARGS the Kubernetes manifest gives the client container."""
+    docs = yaml.safe_load_all((APP_DIR / "kubernetes" / "client.yaml").read_text())
+    deployment = next(doc for doc in docs if doc["kind"] == "Deployment")
+    env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+    value: str = next(item["value"] for item in env if item["name"] == "GUNICORN_CMD_ARGS")
+    return value
+
+
+def test_runs_under_gunicorn_as_in_the_containers(fresh_server: ServerProcess, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()  # stands for a read-only root filesystem: gunicorn must write nothing here
+    env = {
+        **os.environ,
+        "MOUNTAINS_SERVER": fresh_server.address,
+        "GUNICORN_CMD_ARGS": gunicorn_args_from_the_manifest(),
+        "HOME": str(home),
+    }
+    env.pop("XDG_RUNTIME_DIR", None)
     command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--chdir", "app/client", "app:app"]
     gunicorn = LinePump(subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True))
     try:
@@ -313,6 +341,8 @@ def test_runs_under_gunicorn_as_in_the_containers(fresh_server: ServerProcess) -
         assert gunicorn.proc.wait(timeout=30) == 0
     finally:
         gunicorn.finish()
+    assert not [line for line in gunicorn.seen if "[ERROR]" in line or "Traceback" in line]
+    assert list(home.iterdir()) == []
 
 
 def test_local_run_with_python(fresh_server: ServerProcess) -> None:

@@ -3,7 +3,7 @@
 Processors, by priority:
 - preprocessor `snippet_blocks` (27, between normalize_whitespace 30 and fenced_code 25): the blocks that
   scenario.md_blocks.segment finds (fences with or without actions, raw HTML, copy-to-editor blocks,
-  quizzes, indented code) are rendered here and stashed; annotation comments are dropped;
+  quizzes, indented code) are rendered here and stashed; annotation comments are dropped (a blank line stays);
 - inline `snippet_inline` (195, before backtick 190): `` `code`{{action}} ``;
 - inline `port_link_md` (187) and `port_link` (186): port placeholders become links;
 - postprocessor `snippet_numbers` (1, after raw HTML 30): numbers snippets in document order.
@@ -146,6 +146,7 @@ class SnippetExtension(Extension):
         self.snippets: list[Snippet] = []
         self.editor_blocks: list[EditorBlock] = []
         self.quizzes: list[Quiz] = []
+        self.source_lines: list[str] | None = None  # the raw lines, so code keeps its tabs
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         """Register the processors (priorities in the module docstring)."""
@@ -187,7 +188,8 @@ class SnippetBlockPreprocessor(Preprocessor):
         self.ext.reset()
         out: list[str] = []
         for block in segment(lines):
-            if block.kind == "annotation":
+            if block.kind == "annotation":  # a comment line ends the paragraph, as the scanner sees it
+                out.append("")
                 continue
             if block.kind == "text":
                 out.extend(ANNOTATION_RE.sub("", line) for line in lines[block.start : block.end])
@@ -197,6 +199,16 @@ class SnippetBlockPreprocessor(Preprocessor):
             placeholder = " " * indent + self.md.htmlStash.store(rendered)
             out.extend(["", placeholder, ""] if indent == 0 else [placeholder])
         return out
+
+    def raw(self, lines: list[str]) -> list[str]:
+        """The page's raw lines (tabs kept) when they match the normalised `lines`, else `lines`."""
+        source = self.ext.source_lines
+        if source is None or len(source) > len(lines):
+            return lines
+        tab = self.md.tab_length
+        if any(raw.expandtabs(tab) != line and raw.strip() for raw, line in zip(source, lines, strict=False)):
+            return lines
+        return source + lines[len(source) :]
 
     def render(self, lines: list[str], block: Block) -> str:
         """The HTML of one block."""
@@ -215,7 +227,7 @@ class SnippetBlockPreprocessor(Preprocessor):
         """A fenced block: highlighted, with a copy button; with the snippet classes when it has an action."""
         fence = block.fence
         assert fence is not None
-        body = "\n".join(fence_body(lines, block))
+        body = "\n".join(fence_body(self.raw(lines), block))
         language = fence_language(fence.info)
         snippet = self._fence_snippet(lines, block, body, language)
         code = highlight_code(body, language, snippet, fence_highlights(fence.info))
@@ -400,6 +412,7 @@ def _same(a: Snippet, b: Snippet) -> bool:
 def render_markdown(text: str, path: str, *, port_url: PortUrl | None = None) -> RenderedPage:
     """Render a page's Markdown to HTML; its snippets are the scanner's, in the order of `data-snippet`."""
     ext = SnippetExtension(path=path, port_url=port_url or default_port_url)
+    ext.source_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     md = markdown.Markdown(extensions=[ext], output_format="html")
     body = md.convert(text)
     scanned = scan(text, path).snippets

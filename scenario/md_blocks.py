@@ -9,6 +9,10 @@ FENCE_OPEN_RE = re.compile(r"(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ANNOTATION_LINE_RE = re.compile(r"\s*(?:<!--\s*(?:expect-exit|expect|requires)\s*:.*?-->\s*)+")
 QUESTION_RE = re.compile(r" {0,3}>>\s*Q\d*\s*:?\s*(.*?)\s*<<\s*$")
 ANSWER_LINE_RE = re.compile(r"\s*(?:===|=~=|\[[ *xX]\]|\([ *xX]\))")
+HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+RULE_RE = re.compile(r" {0,3}([-*_])(?:\s*\1){2,}\s*$")
+SETEXT_RE = re.compile(r" {0,3}(?:=+|-+)\s*$")
+QUOTE_RE = re.compile(r" {0,3}>")
 LIST_ITEM_RE = re.compile(r" {0,3}(?:[*+-]|\d+[.)])(?:\s|$)")
 EDITOR_RE = re.compile(r" {0,3}<pre\b[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\bfile\b", re.IGNORECASE)
 EDITOR_ATTR_RE = re.compile(r"\bdata-(?:target|filename)\s*=", re.IGNORECASE)
@@ -136,9 +140,10 @@ def _next_block(lines: list[str], index: int, state: _State) -> Block:
     line = lines[index]
     if not line.strip():
         return Block("text", index, index + 1)
-    if state.after_blank and not state.in_list and indent_of(line) >= 4:
+    code_indent = 8 if state.in_list else 4  # inside a list item, 4 spaces continue the item
+    if state.after_blank and indent_of(line) >= code_indent:
         end = index + 1
-        while end < len(lines) and (not lines[end].strip() or indent_of(lines[end]) >= 4):
+        while end < len(lines) and (not lines[end].strip() or indent_of(lines[end]) >= code_indent):
             end += 1
         while end > index + 1 and not lines[end - 1].strip():
             end -= 1
@@ -151,16 +156,24 @@ def _next_block(lines: list[str], index: int, state: _State) -> Block:
     return found or Block("text", index, index + 1)
 
 
+def ends_paragraph(line: str, in_paragraph: bool) -> bool:
+    """True for a line after which no paragraph is open: a heading, a setext underline, a rule."""
+    return bool(HEADING_RE.match(line) or RULE_RE.match(line) or (in_paragraph and SETEXT_RE.match(line)))
+
+
 def _update(state: _State, lines: list[str], block: Block) -> None:
     line = lines[block.start]
     blank = not line.strip()
     if block.kind == "text" and not blank:
-        if LIST_ITEM_RE.match(line):
+        if LIST_ITEM_RE.match(line) and (state.after_blank or state.in_list):
             state.in_list = True
-        elif state.after_blank and indent_of(line) < 4:
+        elif (state.after_blank and indent_of(line) < 4) or HEADING_RE.match(line) or RULE_RE.match(line):
             state.in_list = False
-    state.in_paragraph = block.kind == "text" and not blank
-    state.after_blank = blank or block.kind != "text"
+    elif not blank and indent_of(line) < 4:  # a fence, HTML block or quiz at the margin ends a list
+        state.in_list = False
+    closed = blank or block.kind != "text" or ends_paragraph(line, state.in_paragraph)
+    state.in_paragraph = not closed
+    state.after_blank = closed
 
 
 def segment(lines: list[str]) -> list[Block]:

@@ -10,7 +10,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scenario.md_blocks import LIST_ITEM_RE, QUESTION_RE, Block, segment
+from scenario.md_blocks import (
+    HEADING_RE,
+    LIST_ITEM_RE,
+    QUESTION_RE,
+    QUOTE_RE,
+    Block,
+    ends_paragraph,
+    segment,
+)
 from scenario.model import (
     Action,
     Diagnostic,
@@ -50,7 +58,6 @@ KATACODA_URL_RE = re.compile(
 KATACODA_PLACEHOLDER_RE = re.compile(r"\[\[([A-Z][A-Z0-9_]*)\]\]")
 TRAFFIC_RE = re.compile(r"\{\{(TRAFFIC_HOST(\d+)_(\d+)|TRAFFIC_SELECTOR)\}\}")
 CODE_SPAN_DOTALL_RE = re.compile(CODE_SPAN_RE.pattern, re.DOTALL)
-BREAK_RE = re.compile(r" {0,3}#{1,6}(?:\s|$)")  # an ATX heading is a paragraph of its own
 TERMINAL_RE = re.compile(r"T(\d+)")
 HOST_RE = re.compile(r"HOST(\d+)")
 
@@ -181,8 +188,8 @@ def make_snippet(
 
 
 def inline_payload(raw: str) -> str:
-    """The text an inline code span types: its content without surrounding whitespace."""
-    return raw.strip()
+    """The text an inline code span types: its content, line breaks as spaces, without surrounding blanks."""
+    return raw.replace("\n", " ").strip()
 
 
 def fence_language(info: str) -> str:
@@ -229,14 +236,11 @@ def scan(text: str, path: str) -> ScanResult:
 
 
 def _scan_blocks(out: _Collector, blocks: list[Block]) -> None:
+    """Scan text lines paragraph by paragraph (as Python-Markdown groups them) and the other blocks."""
     run: list[int] = []
     for block in blocks:
         if block.kind == "text" and out.lines[block.start].strip():
-            if (
-                (run and BREAK_RE.match(out.lines[run[-1]]))
-                or BREAK_RE.match(out.lines[block.start])
-                or (run and LIST_ITEM_RE.match(out.lines[block.start]))
-            ):
+            if run and _starts_paragraph(out.lines, run, block.start):
                 _scan_text_run(out, run)
                 run = []
             run.append(block.start)
@@ -245,6 +249,14 @@ def _scan_blocks(out: _Collector, blocks: list[Block]) -> None:
         run = []
         _scan_block(out, block)
     _scan_text_run(out, run)
+
+
+def _starts_paragraph(lines: list[str], run: list[int], index: int) -> bool:
+    """True when line `index` cannot continue the paragraph made of the lines in `run`."""
+    line, previous = lines[index], lines[run[-1]]
+    if ends_paragraph(previous, True) or HEADING_RE.match(line) or QUOTE_RE.match(line):
+        return True
+    return bool(LIST_ITEM_RE.match(line) and LIST_ITEM_RE.match(lines[run[0]]))
 
 
 def _scan_block(out: _Collector, block: Block) -> None:
@@ -277,7 +289,7 @@ def _scan_text_run(out: _Collector, run: list[int]) -> None:
 
     for match in CODE_SPAN_DOTALL_RE.finditer(joined):
         masked[match.start() : match.end()] = [" " if c != "\n" else c for c in match.group(0)]
-        payload = inline_payload(match.group(2).replace("\n", " "))
+        payload = inline_payload(match.group(2))
         _check_after_code(out, where(match.start()), where(match.end()), payload)
     for row, line in enumerate("".join(masked).split("\n")):
         _scan_images(out, run[row], line, IMAGE_MD_RE)

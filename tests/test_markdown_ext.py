@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import markdown
@@ -236,3 +237,65 @@ def test_scan_and_render_find_the_same_snippets(path: Path) -> None:
     key = [(s.text, s.action, s.verb, s.modifiers, s.block, s.location) for s in scanned]
     assert [(s.text, s.action, s.verb, s.modifiers, s.block, s.location) for s in page.snippets] == key
     assert page.html.count("data-snippet=") == len(scanned)
+
+
+FRAGMENTS = (
+    "`ls`{{execute}}",
+    "`a` b `c`{{copy}}",
+    "```\nx\n```{{exec}}",
+    "```sh\ny\n```",
+    "- item `l`{{execute T2}}",
+    "    `code`{{execute}}",
+    "<div>\n`raw`{{execute}}\n</div>",
+    "<pre>`p`{{execute}}</pre>",
+    "> `q`{{execute}}",
+    "# `h`{{execute}}",
+    "text",
+    "",
+    "``x ` y``{{execute}}",
+    "`multi\nline`{{execute}}",
+    "1. one\n\n    ```\n    z\n    ```{{execute}}",
+    "<!-- expect: a -->",
+    "<!-- comment -->",
+    ">>Q1: q<<\n=== a",
+    '<pre class="file" data-filename="a" data-target="replace">\n`n`{{execute}}\n</pre>',
+    "`t`{{ .Values }}",
+    "\\`x`{{execute}}",
+    "*`em`{{execute}}*",
+    "[`link`{{execute}}](http://x)",
+    "<br>",
+    "Text<br>`after`{{execute}}",
+    "  - nested `n2`{{copy}}",
+    "***",
+    "Setext\n---",
+    "~~~\n`in`{{execute}}\n~~~{{copy}}",
+    "```\nunclosed",
+    "`a`{{execute}}`b`{{execute}}",
+    "<details>\n<summary>S</summary>\n\n`d`{{exec}}\n\n</details>",
+    "`open\n\nspan`{{execute}}",
+    "  `two`{{execute}}",
+    "\t`tab`{{execute}}",
+    "Para\n    `lazy`{{execute}}",
+    "<span>`inl`{{execute}}</span>",
+    "`x`{{execute}} <!-- expect: y -->",
+    "```{{execute}}\n`f`{{copy}}\n```",
+)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_scan_and_render_agree_on_mixed_constructs(seed: int) -> None:
+    """Pages stitched from tricky pieces (fixed seeds): the scanner and the renderer see the same snippets."""
+    rng = random.Random(seed)
+    for _ in range(300):
+        text = "\n".join(rng.choice(("\n", "")) + rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 6)))
+        scanned = [(s.text, s.verb, s.modifiers, s.block) for s in scan(text, "x.md").snippets]
+        page = render_markdown(text, "x.md")
+        assert [(s.text, s.verb, s.modifiers, s.block) for s in page.snippets] == scanned, text
+        assert page.html.count("data-snippet=") == len(scanned), text
+
+
+def test_code_keeps_its_tabs() -> None:
+    source = "```make\nall:\n\techo hi\n```{{copy}}\n"
+    page = render_markdown(source, "s.md")
+    assert page.snippets[0].text == "all:\n\techo hi"
+    assert '<span class="w">\t</span><span class="nb">echo' in page.html

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Any
 
 import kubernetes_validate
 import pytest
@@ -246,3 +248,59 @@ def test_the_deploy_step_renders_valid_manifests_naming_the_secure_images(
     assert images == [f"localhost:30500/mountains-{side}-secure:0.1.0" for side in ("client", "server")]
     for doc in docs:
         kubernetes_validate.validate(doc, "1.30", strict=True)
+
+
+SIZES = ROOT / "assets" / "image-sizes.json"
+TABLE_ROW_RE = re.compile(
+    r"^\| (?P<kind>bloated|small|secure) \| (?P<client>[\d.]+) MB \| (?P<server>[\d.]+) MB \|$"
+)
+QUOTED_RE = re.compile(r"(\d[\d,.]*)\s*(MB|GB|MiB|GiB|kB)\b")
+
+
+def measured() -> dict[str, Any]:
+    """The committed measurement that `build.py images` wrote."""
+    data: dict[str, Any] = json.loads(SIZES.read_text())
+    return data
+
+
+def printed(megabytes: float) -> str:
+    """A size as the prose prints it: megabytes to one decimal."""
+    return f"{megabytes:.1f}"
+
+
+def test_the_sizes_table_matches_the_measurement(scenario: Scenario) -> None:
+    images = measured()["images"]
+    text = scenario.steps[5].markdown
+    assert "| image | client | server |" in text
+    rows = {match["kind"]: match for match in map(TABLE_ROW_RE.match, text.splitlines()) if match}
+    assert sorted(rows) == sorted(KINDS)
+    for kind, row in rows.items():
+        for side in SIDES:
+            expected = printed(images[f"{side}-{kind}"]["mb"])
+            said = row[side]
+            assert said == expected, f"{side}-{kind}: the prose says {said} MB, measured {expected} MB"
+
+
+def test_every_size_quoted_anywhere_is_a_measured_one(scenario: Scenario) -> None:
+    allowed = {printed(image["mb"]) for image in measured()["images"].values()}
+    quoted = 0
+    for page in scenario.pages:
+        prose = re.sub(r"`[^`\n]*`", "", page.markdown)  # commands and their tags are not sizes
+        for number, unit in QUOTED_RE.findall(prose):
+            assert unit == "MB", f"{page.text_path}: a size in {unit}: {number} {unit}"
+            assert number in allowed, f"{page.text_path}: {number} MB is not in assets/image-sizes.json"
+            quoted += 1
+    assert quoted >= 7  # the six images and the server's limit
+
+
+def test_the_text_says_how_the_sizes_were_measured(scenario: Scenario) -> None:
+    data = measured()
+    text = scenario.steps[5].markdown
+    stand_ins = [base["stands_for"] for base in data["bases"].values() if base["stand_in"]]
+    if stand_ins:
+        assert "local stand-ins" in text and "scripts/stand-in-bases.sh" in text
+        for public in stand_ins:
+            assert f"`{public}`" in text, public
+    else:
+        assert "stand-in" not in text
+    assert "../assets/image-sizes.svg" in text

@@ -1,4 +1,4 @@
-"""The Docker sandbox: one container per learner, with memory, CPU and process limits, labelled for cleanup."""
+"""The Docker sandbox: a container per learner, with memory, CPU and process limits, labelled for cleanup."""
 
 from __future__ import annotations
 
@@ -135,10 +135,20 @@ class DockerSandbox(Sandbox):
         self.name = f"scenario-{safe_hint}-{secrets.token_hex(3)}"
         try:
             self.container: Container = self.client.containers.run(
-                image, entrypoint=["sleep", "infinity"], command=[], detach=True, name=self.name,
+                image,
+                entrypoint=["sleep", "infinity"],
+                command=[],
+                detach=True,
+                name=self.name,
                 labels={LABEL: "1", OWNER_LABEL: owner_id(), KIND_LABEL: purpose},
-                mem_limit=memory, memswap_limit=memory, nano_cpus=int(cpus * 1e9), pids_limit=pids,
-                init=True, hostname="host01", working_dir="/", environment={"TERM": "xterm-256color"},
+                mem_limit=memory,
+                memswap_limit=memory,
+                nano_cpus=int(cpus * 1e9),
+                pids_limit=pids,
+                init=True,
+                hostname="host01",
+                working_dir="/",
+                environment={"TERM": "xterm-256color"},
             )
         except docker.errors.DockerException as error:
             raise DockerSandboxError(f"cannot start a container from {image!r}: {error}") from error
@@ -150,15 +160,28 @@ class DockerSandbox(Sandbox):
 
     def shell_argv(self) -> list[str]:
         """`docker exec -it` of an interactive bash in the container, in the learner's home."""
-        return ["docker", "exec", "-it", "-e", "TERM=xterm-256color", "-w", HOME, self.container.id, "bash", "-il"]
+        return [
+            "docker",
+            "exec",
+            "-it",
+            "-e",
+            "TERM=xterm-256color",
+            "-w",
+            HOME,
+            self.container.id,
+            "bash",
+            "-il",
+        ]
 
     def shell_env(self) -> dict[str, str]:
         """The docker client needs no extra environment."""
         return {}
 
-    def run_script(self, script: str, timeout: float = 60.0, env: dict[str, str] | None = None) -> ScriptResult:
+    def run_script(
+        self, script: str, timeout: float = 60.0, env: dict[str, str] | None = None
+    ) -> ScriptResult:
         """Run `script` with bash in the container, killed after `timeout` seconds (exit 124)."""
-        seconds = str(max(1, int(round(timeout))))
+        seconds = str(max(1, round(timeout)))
         argv = ["timeout", "-k", "5", seconds, "bash", "-c", script]
         try:
             code, output = self._exec(argv, env)

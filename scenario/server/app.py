@@ -20,6 +20,7 @@ from scenario.server.handlers import (
     EditorHandler,
     EnterPageHandler,
     FileHandler,
+    HighlightCssHandler,
     PageHandler,
     ProgressHandler,
     ScenarioFileHandler,
@@ -54,6 +55,7 @@ def make_app(state: ServerState) -> tornado.web.Application:
     common: dict[str, object] = {"state": state}
     routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]] = [
         (r"/", PageHandler, common),
+        (r"/highlight.css", HighlightCssHandler, common),
         (r"/api/progress", ProgressHandler, common),
         (r"/api/page", EnterPageHandler, common),
         (r"/api/verify", VerifyHandler, common),

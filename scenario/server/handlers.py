@@ -128,6 +128,17 @@ class PageHandler(BaseHandler):
         )
 
 
+class HighlightCssHandler(BaseHandler):
+    """GET /highlight.css: the stylesheet of the highlighted code blocks."""
+
+    def get(self) -> None:
+        """Reply with Pygments' rules for the `.highlight` blocks."""
+        from scenario.markdown_ext import pygments_css
+
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.finish(pygments_css(".highlight"))
+
+
 class ProgressHandler(BaseHandler):
     """GET /api/progress: the learner's current page and verified pages."""
 

@@ -12,9 +12,12 @@
   let progress = JSON.parse(body.dataset.progress);
   let current = progress.current;
 
+  let sayTimer = null;
   function say(text) {
     statusBox.textContent = "";
+    window.clearTimeout(sayTimer);
     window.setTimeout(() => { statusBox.textContent = text; }, 10);
+    sayTimer = window.setTimeout(() => { statusBox.textContent = ""; }, 6000);
   }
 
   async function api(method, path, payload) {
@@ -58,7 +61,7 @@
     panel.setAttribute("aria-labelledby", button.id);
     tabPanels.appendChild(panel);
     const term = new window.Terminal({
-      cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000,
+      cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000, screenReaderMode: true,
       fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",
       theme: { background: "#1e1e1e", foreground: "#e8e8e8" },
     });
@@ -170,13 +173,55 @@
     return element.textContent.replace(/\n$/, "");
   }
 
+  function fallbackCopy(text) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
   async function copyText(text, what) {
-    try {
-      await navigator.clipboard.writeText(text);
-      say(`Copied ${what} to the clipboard`);
-    } catch (error) {
-      say(`Could not copy to the clipboard: ${error.message}`);
+    let ok = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      } catch (error) {
+        ok = fallbackCopy(text);
+      }
+    } else {
+      ok = fallbackCopy(text);
     }
+    say(ok ? `Copied ${what} to the clipboard` : "Could not copy: select the text and press Ctrl+C");
+  }
+
+  function checkQuiz(form) {
+    const kind = form.dataset.kind;
+    let right;
+    if (kind === "exact" || kind === "contains") {
+      const input = form.querySelector(".quiz-answer");
+      const given = input.value.trim().toLowerCase();
+      const answers = Array.from(form.querySelectorAll(".quiz-answer")).map((i) => i.dataset.answer.toLowerCase());
+      right = answers.some((answer) => (kind === "exact" ? given === answer : given.includes(answer)));
+    } else {
+      right = Array.from(form.querySelectorAll("input")).every(
+        (input) => input.checked === (input.dataset.correct === "true"));
+    }
+    let result = form.querySelector(".quiz-result");
+    if (!result) {
+      result = document.createElement("p");
+      result.className = "quiz-result";
+      result.setAttribute("role", "status");
+      form.appendChild(result);
+    }
+    result.className = `quiz-result ${right ? "passed" : "failed"}`;
+    result.textContent = right ? "Correct." : "Not quite: try again.";
   }
 
   async function openFile(path) {
@@ -256,6 +301,13 @@
     }
     const element = event.target.closest("code.snippet");
     if (element) runSnippet(element);
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.quiz");
+    if (form) {
+      event.preventDefault();
+      checkQuiz(form);
+    }
   });
   document.addEventListener("keydown", (event) => {
     const element = event.target.closest && event.target.closest(".page code.snippet");

@@ -30,6 +30,7 @@ steps:
     verify: steps/step1-verify.sh
   - title: Editors and files
     text: steps/step2.md
+    foreground: steps/step2-foreground.sh
 finish: {text: steps/finish.md}
 assets:
   - {file: hello.sh, target: /usr/local/bin/, chmod: +x}
@@ -50,6 +51,9 @@ last
 </pre>
 
 `notes.txt`{{open}}
+
+>>Q1: Which command lists files?<<
+=== ls
 """
 # A 1x1 PNG.
 PNG = bytes.fromhex(
@@ -68,6 +72,7 @@ def write_scenario(root: Path) -> Path:
     (root / "steps" / "step1.md").write_text(STEP1)
     (root / "steps" / "step1-verify.sh").write_text("test -f ~/made || { echo 'no ~/made yet'; exit 1; }\n")
     (root / "steps" / "step2.md").write_text(STEP2)
+    (root / "steps" / "step2-foreground.sh").write_text("echo foreground-$((7*7))\n")
     (root / "steps" / "finish.md").write_text("Well done.\n")
     (root / "steps" / "logo.png").write_bytes(PNG)
     (root / "assets" / "hello.sh").write_text("#!/bin/sh\necho hi-from-asset\n")

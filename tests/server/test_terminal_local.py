@@ -97,6 +97,18 @@ def test_background_script_runs_hidden_when_the_page_is_entered(served: Served) 
     term.close()
 
 
+def test_foreground_script_is_typed_into_terminal_one_once(served: Served) -> None:
+    term = served.terminal(1)
+    served.api("POST", "/api/page", {"page": 2})
+    term.wait_for("foreground-49")
+    served.api("POST", "/api/page", {"page": 1})
+    served.api("POST", "/api/page", {"page": 2})
+    term.send("stdin", "echo mark-$((1+2))\r")
+    term.wait_for("mark-3")
+    assert term.output.count("foreground-49") == 1
+    term.close()
+
+
 def test_check_fails_then_passes_and_is_remembered(served: Served) -> None:
     failed = served.api("POST", "/api/verify", {"page": 1})
     assert failed["ok"] is False

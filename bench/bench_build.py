@@ -1,8 +1,9 @@
 """Benchmark: build the whole corpus in all three formats, and the same pages with MkDocs, in one run.
 
-Run by hand: `.venv/bin/python bench/bench_build.py [--runs N] [--corpus DIR]`. Prints the median time of
-each side over N runs and the ratio. Both sides write real files into a temporary folder; MkDocs builds a
-generated project whose docs/ holds every corpus page (plugins off, so neither side builds a search index).
+Run by hand: `.venv/bin/python bench/bench_build.py [--runs N] [--corpus DIR] [--scratch DIR]`.
+Prints the median time of each side over N runs and the ratios. Both sides write real files into a
+temporary folder under --scratch; MkDocs builds a generated project whose docs/ holds every corpus page
+(plugins off, so neither side builds a search index).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from scenario.validate import validate
 from scenario.writers import katacoda, killercoda, site
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_SCRATCH = Path(__file__).resolve().parent.parent / ".bench"  # git-ignored
 
 
 def scenario_roots(corpus: Path) -> list[Path]:
@@ -91,12 +93,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=DEFAULT_SCRATCH,
+        help="where both sides write (default: .bench/ in the repository; /dev/shm takes the disk out)",
+    )
     args = parser.parse_args()
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     roots = scenario_roots(args.corpus)
-    scratch = Path(__file__).resolve().parent.parent / ".bench"  # git-ignored; same disk for both sides
-    scratch.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch) as temporary:
+    args.scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=args.scratch) as temporary:
         work = Path(temporary)
 
         def ours() -> int:
@@ -113,6 +120,7 @@ def main() -> None:
         mkdocs_time = median_seconds(lambda: run_mkdocs(config), args.runs)
     runs = f"(median of {args.runs})"
     print(f"corpus: {len(roots)} scenarios, {our_pages} pages ({mkdocs_pages} Markdown files for MkDocs)")
+    print(f"written under {args.scratch}")
     print(f"build.py build, 3 formats, validated: {ours_time * 1000:8.1f} ms  {runs}")
     print(f"build.py build, site only, validated: {site_time * 1000:8.1f} ms  {runs}")
     print(f"mkdocs build, same pages, HTML only:  {mkdocs_time * 1000:8.1f} ms  {runs}")

@@ -63,6 +63,7 @@ def page_links(scenario: Scenario) -> list[PageLink]:
     return links
 
 
+@cache
 def pygments_css() -> str:
     """The highlighting stylesheet for the code blocks."""
     from scenario.markdown_ext import pygments_css as css

@@ -211,15 +211,19 @@ class Checker:
             return
         shell = self.shell(snippet.terminal)
         if snippet.interrupt:
-            shell.interrupt()
+            self._interrupt(snippet.terminal)
+            shell = self.shell(snippet.terminal)
         if snippet.ctrl_seq or snippet.no_newline:
-            shell.type_only(control_bytes(snippet.text) if snippet.ctrl_seq else snippet.text)
+            keys = control_bytes(snippet.text) if snippet.ctrl_seq else snippet.text
+            shell.type_only(keys)
+            if "\x03" in keys:  # Ctrl-C: let the shell come back before anything else is typed
+                shell.sync(min(10.0, self.options.timeout))
             self._record_snippet(snippet, Status.PASSED, started)
             return
         result = self._execute(shell, item)
         reason = self._judge(result, snippet.expect, snippet.expect_exit)
         if result.timed_out:
-            shell.interrupt()
+            self._interrupt(snippet.terminal)
         status = Status.FAILED if reason else Status.PASSED
         self._record_snippet(snippet, status, started, reason=reason, output=result.output)
 
@@ -230,15 +234,18 @@ class Checker:
         token = shell.start(snippet.text)
         if not item.left_running:
             return shell.wait(token, self.options.timeout)
-        if snippet.expect is not None:
-            return shell.wait(token, self.options.timeout, until=_compile(snippet.expect))
-        result = shell.wait(token, min(self.options.grace, self.options.timeout))
+        if snippet.expect is not None:  # wait until it says it is ready, or fails
+            result = shell.wait(token, self.options.timeout, until=_compile(snippet.expect))
+        else:  # give it a moment to fail
+            result = shell.wait(token, min(self.options.grace, self.options.timeout))
         return CommandResult(result.output, None, running=True) if result.timed_out else result
 
     def _judge(self, result: CommandResult, expect: str | None, expect_exit: int | None) -> str:
         """Why the result fails ("" when it passes): timeout, exit status, output mismatch."""
         if result.timed_out:
             return f"timed out after {self.options.timeout:g} s"
+        if result.exit_code is None and not result.running:
+            return "the terminal's shell exited"
         if result.exit_code is not None:
             wanted = 0 if expect_exit is None else expect_exit
             if result.exit_code != wanted:
@@ -246,6 +253,13 @@ class Checker:
         if expect is not None and not _compile(expect).search(result.output):
             return f"output did not match /{expect}/"
         return ""
+
+    def _interrupt(self, terminal: int) -> None:
+        """Ctrl-C in a terminal; a shell that does not come back is replaced by a fresh one."""
+        shell = self.shells[terminal]
+        if not shell.interrupt(timeout=min(10.0, 3 * self.options.timeout)):
+            shell.close()
+            del self.shells[terminal]
 
     def shell(self, terminal: int) -> Shell:
         """The persistent shell of terminal `terminal`, started on first use (and again if it died)."""
@@ -282,7 +296,10 @@ class Checker:
         output: str = "",
         missing: tuple[str, ...] = (),
     ) -> None:
-        action = f"execute T{snippet.terminal}" + (" interrupt" if snippet.interrupt else "")
+        flags = [
+            name for name, on in (("interrupt", snippet.interrupt), ("ctrl-seq", snippet.ctrl_seq)) if on
+        ]
+        action = " ".join([f"execute T{snippet.terminal}", *flags])
         where = f"{snippet.location.path}:{snippet.location.line}"
         self._record(
             where,

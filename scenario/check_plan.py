@@ -76,7 +76,7 @@ def mark_left_running(items: list[Click]) -> None:
     for index, item in enumerate(items):
         terminal = snippets[index].terminal
         later = [other for other in snippets[index + 1 :] if other.terminal == terminal]
-        item.left_running = later[0].interrupt if later else terminal != 1
+        item.left_running = (later[0].interrupt or later[0].ctrl_seq) if later else terminal != 1
 
 
 def control_bytes(text: str) -> str:

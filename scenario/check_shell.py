@@ -146,13 +146,14 @@ class Shell:
             self.interrupt()
         return result
 
-    def interrupt(self, timeout: float = 10.0) -> None:
-        """Send Ctrl-C (twice more if needed) until the shell answers again."""
+    def interrupt(self, timeout: float = 10.0) -> bool:
+        """Send Ctrl-C (twice more if needed) until the shell answers again; False if it never does."""
         for _ in range(3):
             self._process.write(b"\x03")
             time.sleep(0.2)
             if self.sync(timeout / 3).exit_code is not None:
-                return
+                return True
+        return False
 
     def sync(self, timeout: float) -> CommandResult:
         """Wait until the shell has read everything typed so far; output before that is discarded."""
@@ -160,7 +161,10 @@ class Shell:
 
     @property
     def alive(self) -> bool:
-        """True while the shell process runs."""
+        """True while the shell process runs and its terminal is open."""
+        with self._done:
+            if self._eof:
+                return False
         return bool(self._process.isalive())
 
     def close(self) -> None:

@@ -56,7 +56,7 @@ def test_the_passing_scenario_passes_in_a_container(
     at = f"{SCENARIOS}/passing/steps/"
     assert any(line.startswith(f"{at}step2.md:9 execute T2 PASSED (") for line in lines)
     assert any(line.startswith(f"{at}step2.md:19 execute T2 interrupt PASSED (") for line in lines)
-    assert lines[-1] == "23 passed, 0 failed, 1 skipped"
+    assert lines[-1] == "26 passed, 0 failed, 1 skipped"
     assert containers_of(client, owner_id()) == []
 
 
@@ -72,7 +72,9 @@ def test_failures_are_named_in_a_container(
     assert f"{at}step2.md:3 execute T1 FAILED" in text and "    timed out after 2 s" in lines
     assert "    output did not match /^oranges$/\n    | apples\n    | pears" in text
     assert f"{at}step4-verify.sh:1 verify FAILED" in text and "    verify failed: exit 1" in lines
-    assert lines[-1] == "3 passed, 5 failed, 0 skipped"
+    assert f"{at}step6.md:3 execute T1 FAILED" in text and "    the terminal's shell exited" in lines
+    assert "    output did not match /^ready$/\n    | starting" in text
+    assert lines[-1] == "6 passed, 8 failed, 0 skipped"
     assert containers_of(client, owner_id()) == []
 
 

@@ -50,6 +50,10 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
         f"{at}steps/step2.md:19 execute T2 interrupt PASSED ("
     )
     assert line_for(lines, f"{at}steps/step2.md:24 ").startswith(f"{at}steps/step2.md:24 execute T1 PASSED (")
+    assert line_for(lines, f"{at}steps/step2.md:32 ").startswith(
+        f"{at}steps/step2.md:32 execute T3 ctrl-seq PASSED ("
+    )
+    assert line_for(lines, f"{at}steps/step2.md:34 ").startswith(f"{at}steps/step2.md:34 execute T3 PASSED (")
     skipped = line_for(lines, f"{at}steps/step3.md:3 ")
     assert skipped.startswith(f"{at}steps/step3.md:3 execute T1 SKIPPED (")
     assert skipped.endswith("): needs kubernetes, which is not available")
@@ -57,7 +61,7 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert len(before) == 2
     assert not any("exit 9" in line for line in lines)  # the copy-only snippet never ran
     assert "  total " in "\n".join(lines) and "the scenario states '5 minutes'" in lines[-2]
-    assert lines[-1] == "23 passed, 0 failed, 1 skipped"
+    assert lines[-1] == "26 passed, 0 failed, 1 skipped"
 
 
 def test_each_way_of_failing_is_named_at_its_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +83,14 @@ def test_each_way_of_failing_is_named_at_its_line(capsys: pytest.CaptureFixture[
     assert f"{at}step4-verify.sh:1 verify FAILED" in text
     assert "    verify failed: exit 1\n    | looking for right-file" in text
     assert f"{at}step5.md:3 execute T1 FAILED" in text and "    exit 0, expected 3" in lines
-    assert lines[-1] == "3 passed, 5 failed, 0 skipped"
+    assert f"{at}step6.md:3 execute T1 FAILED" in text and "    the terminal's shell exited" in lines
+    assert line_for(lines, f"{at}step6.md:5 ").startswith(f"{at}step6.md:5 execute T1 PASSED")
+    assert f"{at}step7.md:3 execute T2 FAILED" in text
+    assert "    output did not match /^ready$/\n    | starting" in text
+    assert line_for(lines, f"{at}step7.md:6 ").startswith(f"{at}step7.md:6 execute T2 interrupt PASSED")
+    assert f"{at}step8.md:3 execute T1 FAILED" in text
+    assert line_for(lines, f"{at}step8.md:7 ").startswith(f"{at}step8.md:7 execute T1 PASSED")
+    assert lines[-1] == "6 passed, 8 failed, 0 skipped"
 
 
 def test_a_verify_that_passes_before_the_work_fails(capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,7 +110,7 @@ def test_require_turns_a_skip_into_a_failure(capsys: pytest.CaptureFixture[str])
     line = line_for(lines, f"{PASSING}/steps/step3.md:3 ")
     assert " execute T1 FAILED (" in line
     assert "    needs kubernetes, which is not available (--require)" in lines
-    assert lines[-1] == "21 passed, 1 failed, 0 skipped"
+    assert lines[-1] == "24 passed, 1 failed, 0 skipped"
 
 
 def test_step_stops_after_that_step(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,14 +130,14 @@ def test_junit_and_transcripts(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert (suite.tag, suite.get("name"), suite.get("tests"), suite.get("failures")) == (
         "testsuite",
         "A scenario that fails in every way",
+        "14",
         "8",
-        "5",
     )
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     failure = cases[f"{FAILING}/steps/step3.md:3 execute T1"].find("failure")
     assert failure is not None and failure.get("message") == "output did not match /^oranges$/"
     assert failure.text == "apples\npears\n"
-    assert sorted(path.name for path in transcripts.iterdir()) == [f"step-0{n}.txt" for n in range(1, 6)]
+    assert sorted(path.name for path in transcripts.iterdir()) == [f"step-0{n}.txt" for n in range(1, 9)]
     assert (transcripts / "step-03.txt").read_text() == (
         "# step 3: Output does not match\n\n"
         f"[T1] ({FAILING}/steps/step3.md:3, failed)\n$ echo apples\n> echo pears\napples\npears\n"

@@ -324,3 +324,51 @@ def test_severity_of_unknown_keys_is_warning(tmp_path: Path) -> None:
     result = read_scenario(tmp_path)
     assert result.scenario is not None
     assert [d.severity for d in result.diagnostics] == [Severity.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: t\n\x01\n", "scenario.yaml:2:1: error: invalid YAML: character #x0001 is not allowed"),
+        ("? [a, b]\n: c\ntitle: t\n", "scenario.yaml:1:3: error: keys in scenario.yaml must be plain names"),
+        ("---\na: 1\n---\nb: 2\n", "scenario.yaml:3:1: error: invalid YAML: but found another document"),
+        ("", "scenario.yaml:1:1: error: scenario.yaml must hold a mapping"),
+    ],
+)
+def test_odd_yaml_is_reported_not_raised(
+    text: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Control characters, complex keys, several documents, an empty file: one clear message each."""
+    write(tmp_path, {"scenario.yaml": text})
+    assert [line.splitlines()[0] for line in messages(tmp_path, monkeypatch)] == [message]
+
+
+def test_random_index_json_never_raises(tmp_path: Path) -> None:
+    """Many index.json files with values of every wrong type: diagnostics, never an exception."""
+    import random
+
+    from scenario.writers import katacoda, killercoda, site
+
+    values: list[object] = [None, 1, True, "x", [], {}, [1], {"a": 1}, {"host01": "x"}, {"host01": [1]}]
+    values += ["step1.md", [{"text": 3}], [{"text": "step1.md", "title": []}], [{"file": 1, "target": []}]]
+    sections = {
+        "details": ["intro", "steps", "finish", "assets"],
+        "environment": ["uilayout", "terminals", "dashboards", "showdashboard", "uieditorpath"],
+        "backend": ["imageid", "port"],
+        "interface": ["layout"],
+    }
+    chooser = random.Random(7)
+    write(tmp_path, {"step1.md": "`ls`{{execute T2}}\n"})
+    for _ in range(60):
+        index: dict[str, object] = {}
+        for key in ["title", "description", "time", "type", *sections]:
+            if key in sections and chooser.random() < 0.7:
+                names = [name for name in sections[key] if chooser.random() < 0.7]
+                index[key] = {name: chooser.choice(values) for name in names}
+            elif chooser.random() < 0.6:
+                index[key] = chooser.choice(values)
+        (tmp_path / "index.json").write_text(json.dumps(index))
+        result = read_scenario(tmp_path)
+        if result.scenario is not None:
+            for writer in (katacoda, killercoda, site):
+                writer.render(result.scenario)

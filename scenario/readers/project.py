@@ -45,6 +45,8 @@ def read(root: Path) -> ReadResult:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         return ReadResult(None, [_yaml_error(error, shown, lines)])
+    except yaml.reader.ReaderError as error:
+        return ReadResult(None, [_reader_error(error, shown, text)])
     parser = _YamlParser(root, shown, lines)
     if not isinstance(node, MappingNode):
         where = parser.at(node) if node is not None else SourceLocation(shown, 1, 1)
@@ -59,6 +61,16 @@ def _yaml_error(error: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> Di
     message = f"invalid YAML: {error.problem or error.context}"
     source = lines[line - 1] if 0 < line <= len(lines) else None
     return Diagnostic(SourceLocation(shown, line, col), Severity.ERROR, message, source)
+
+
+def _reader_error(error: yaml.reader.ReaderError, shown: str, text: str) -> Diagnostic:
+    """A character YAML refuses (NUL, other control characters), at its line and column."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    col = error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+    message = f"invalid YAML: character #x{code:04x} is not allowed"
+    return Diagnostic(SourceLocation(shown, line, col), Severity.ERROR, message)
 
 
 @dataclass
@@ -87,6 +99,9 @@ class _YamlParser:
             return {}
         items: dict[str, Node] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"keys in {what} must be plain names")
+                continue
             key = str(key_node.value)
             if key not in known:
                 self.report(key_node, f"unknown key '{key}' in {what}", Severity.WARNING)
@@ -113,8 +128,11 @@ class _YamlParser:
         return str(node.value)
 
     def value(self, node: Node) -> object:
-        """The Python value of a scalar node (int, bool, str...)."""
-        return yaml.SafeLoader("").construct_object(node, deep=True)
+        """The Python value of a scalar node (int, bool, str...); None when its tag cannot be built."""
+        try:
+            return yaml.SafeLoader("").construct_object(node, deep=True)
+        except yaml.YAMLError:
+            return None
 
     def required(self, items: dict[str, Node], key: str, node: Node, what: str) -> None:
         """Report `key` missing from the mapping `node`."""

@@ -298,28 +298,33 @@ def _scan_text_run(out: _Collector, run: list[int]) -> None:
 
 def _check_after_code(out: _Collector, begin: tuple[int, int], stop: tuple[int, int], payload: str) -> None:
     """Record the snippet whose action token follows the code ending at `stop`, or warn about near misses."""
-    index, end = stop
+    token = _token_after(out, *stop)
+    if token is not None:
+        out.snippets.append(make_snippet(payload, token, out.at(*begin)))
+
+
+def _token_after(out: _Collector, index: int, end: int) -> ActionToken | None:
+    """The action token right at (index, end), recording where it ends; warn about near misses."""
     line = out.lines[index]
     token_match = TOKEN_RE.match(line, end)
     if token_match is not None:
         inner = token_match.group(1)
         token = parse_action(inner)
         if token is not None:
-            out.snippets.append(make_snippet(payload, token, out.at(*begin)))
             out.ends.append((index, token_match.end()))
         elif looks_like_action(inner):
             _warn_unknown(out, index, end, inner)
-        return
+        return token
     loose = LOOSE_TOKEN_RE.match(line, end)
     if loose is not None and parse_action(loose.group(1)) is not None and loose.group(1):
-        col = loose.start(1) - 2
         out.report(
             Severity.WARNING,
             index,
-            col,
+            loose.start(1) - 2,
             f"'{{{{{loose.group(1)}}}}}' is separated from the code before it, so it is not an action; "
             "remove the space",
         )
+    return None
 
 
 def _warn_unknown(out: _Collector, index: int, col: int, inner: str) -> None:
@@ -338,20 +343,12 @@ def _scan_fence(out: _Collector, block: Block) -> None:
     if fence.close is None:
         out.report(Severity.WARNING, block.start, fence.indent, "code fence is never closed")
         return
-    close_line = out.lines[fence.close]
-    token_match = TOKEN_RE.match(close_line, fence.close_end)
-    if token_match is None:
-        return
-    inner = token_match.group(1)
-    token = parse_action(inner)
+    token = _token_after(out, fence.close, fence.close_end)
     if token is None:
-        if looks_like_action(inner):
-            _warn_unknown(out, fence.close, fence.close_end, inner)
         return
     body = "\n".join(fence_body(out.lines, block))
     location = out.at(block.start, fence.indent)
     out.snippets.append(make_snippet(body, token, location, block=True, language=fence_language(fence.info)))
-    out.ends.append((fence.close, token_match.end()))
 
 
 def fence_body(lines: list[str], block: Block) -> list[str]:

@@ -31,6 +31,7 @@ KATACODA_PLACEHOLDERS = re.compile(
 )
 CHMOD_RE = re.compile(r"[ugoa]*[-+=][rwxXst]+|[0-7]{3,4}")
 PROMPTS = ("$ ", "# ")
+KILLERCODA_ONLY = {"exec": "needs {{execute}}", "": "shows {{}} as text"}
 SCRIPT_KEYS = ("background", "foreground", "verify", "answer", "hint")
 
 
@@ -217,6 +218,8 @@ def check_snippet(scenario: Scenario, snippet: Snippet) -> Iterator[Diagnostic]:
     if runs and snippet.text.startswith(prompts):
         prompt = snippet.text[:2]
         yield _warning(where, f"{token}: the snippet starts with a prompt '{prompt}'; learners would type it")
+    if scenario.source_format == "katacoda" and snippet.verb in KILLERCODA_ONLY:
+        yield _warning(where, f"{token} is Killercoda's; Katacoda {KILLERCODA_ONLY[snippet.verb]}")
     if snippet.action is Action.OPEN and not has_editor(scenario):
         yield _warning(where, _no_editor(scenario, "{{open}}"))
     if (

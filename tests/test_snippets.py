@@ -318,3 +318,12 @@ def test_crlf_input_gives_the_same_snippets():
         scan("`ls`{{execute}}\r\n\r\n```\npwd\r\n```{{copy}}\r\n", "s.md").snippets
         == scan("`ls`{{execute}}\n\n```\npwd\n```{{copy}}\n", "s.md").snippets
     )
+
+
+def test_action_separated_from_a_closing_fence_warns():
+    source = "```\nls\n``` {{execute}}\n"
+    assert scan(source, "s.md").snippets == ()
+    assert messages(source) == [
+        "s.md:3:5: warning: '{{execute}}' is separated from the code before it, so it is not an action; "
+        "remove the space"
+    ]

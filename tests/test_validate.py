@@ -255,3 +255,12 @@ def test_diagnostics_are_sorted_and_unique(tmp_path: Path) -> None:
         f"{tmp_path}/steps/step1.md:2:4",
         "scenario.yaml:10:5",
     ]
+
+
+def test_killercoda_spellings_in_a_katacoda_scenario(tmp_path: Path) -> None:
+    markdown = "`ls`{{exec}} `x`{{}} `y`{{execute}}\n"
+    assert lines(build(tmp_path, markdown, source_format="katacoda")) == [
+        "steps/step1.md:1:1: warning: {{exec}} is Killercoda's; Katacoda needs {{execute}}",
+        "steps/step1.md:1:14: warning: {{}} is Killercoda's; Katacoda shows {{}} as text",
+    ]
+    assert lines(build(tmp_path, markdown, source_format="killercoda")) == []

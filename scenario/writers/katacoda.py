@@ -13,6 +13,7 @@ from scenario.writers.output import (
     copy_assets,
     json_bytes,
     page_ids,
+    set_dotted,
     suffix,
     write_tree,
 )
@@ -131,7 +132,7 @@ def manifest(
         data["type"] = scenario.scenario_type
     if scenario.source_format == "katacoda":
         for dotted, value in scenario.extra:
-            _set_dotted(data, dotted, value)
+            set_dotted(data, dotted, value)
     return data
 
 
@@ -167,18 +168,3 @@ def _environment(scenario: Scenario) -> dict[str, object]:
     if env.editor_path != "/root":
         data["uieditorpath"] = env.editor_path
     return data
-
-
-def _set_dotted(data: dict[str, object], dotted: str, value: object) -> None:
-    """Put `value` at a dotted key path ("environment.hideintro", "details.steps.0.x") if it has a home."""
-    parts = dotted.split(".")
-    node: object = data
-    for part in parts[:-1]:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict):
-            node = node.setdefault(part, {})
-        else:
-            return
-    if isinstance(node, dict):
-        node.setdefault(parts[-1], value)

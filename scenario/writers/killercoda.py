@@ -16,6 +16,7 @@ from scenario.writers.output import (
     asset_reference,
     copy_assets,
     page_ids,
+    set_dotted,
     shown_path,
     write_tree,
 )
@@ -231,4 +232,7 @@ class _Writer:
                 data[key] = getattr(scenario, key)
         if scenario.environment.ide or "editor" in scenario.environment.uilayout:
             data["interface"] = {"layout": "ide"}
+        if scenario.source_format == "killercoda":
+            for dotted, value in scenario.extra:
+                set_dotted(data, dotted, value)
         return data

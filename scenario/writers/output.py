@@ -116,3 +116,18 @@ def shown_path(scenario: Scenario, relative: str) -> str:
 def suffix(path: str) -> str:
     """The file extension of `path` ('.sh', '.md'), '' when none."""
     return PurePosixPath(path).suffix
+
+
+def set_dotted(data: dict[str, object], dotted: str, value: object) -> None:
+    """Put `value` at a dotted key path ("environment.hideintro", "details.steps.0.x") if it has a home."""
+    parts = dotted.split(".")
+    node: object = data
+    for part in parts[:-1]:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node.setdefault(part, {})
+        else:
+            return
+    if isinstance(node, dict):
+        node.setdefault(parts[-1], value)

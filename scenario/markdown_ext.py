@@ -297,9 +297,10 @@ class SnippetBlockPreprocessor(Preprocessor):
 
 def _quiz_input(number: int, index: int, kind: str, text: str, correct: bool) -> str:
     name = f"quiz-{number}"
-    if kind in ("exact", "contains"):
+    if kind in ("exact", "contains"):  # one box; further accepted answers ride along hidden
+        shown = 'type="text"' if index == 0 else 'type="hidden"'
         return (
-            f'<input class="quiz-answer" type="text" name="{name}" data-match="{kind}" '
+            f'<input class="quiz-answer" {shown} name="{name}" data-match="{kind}" '
             f'data-answer="{_attr(text)}" autocomplete="off">'
         )
     kind_attr = "checkbox" if kind == "multiple" else "radio"

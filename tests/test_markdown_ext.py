@@ -299,3 +299,9 @@ def test_code_keeps_its_tabs() -> None:
     page = render_markdown(source, "s.md")
     assert page.snippets[0].text == "all:\n\techo hi"
     assert '<span class="w">\t</span><span class="nb">echo' in page.html
+
+
+def test_quiz_with_several_accepted_answers_has_one_box() -> None:
+    out = html(">>Q1: Name a shell<<\n=== bash\n=== sh\n")
+    assert out.count('type="text"') == 1
+    assert '<input class="quiz-answer" type="hidden" name="quiz-0" data-match="exact" data-answer="sh"' in out

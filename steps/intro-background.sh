@@ -11,5 +11,6 @@ fi
 docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null \
   | grep -E '/mountains-(client|server)-(bloated|small|secure):0\.1\.0$' \
   | xargs -r docker rmi -f >/dev/null 2>&1
+docker rm -f mountains-try >/dev/null 2>&1
 
 echo done

@@ -299,8 +299,9 @@ def test_build_leaves_a_foreign_folder_alone(tmp_path: Path, capsys: pytest.Capt
     root = golden("killercoda-steps", tmp_path)
     (tmp_path / "out" / "site").mkdir(parents=True)
     (tmp_path / "out" / "site" / "keep.txt").write_text("keep")
-    status, _, err = run_build([str(root), "--out", str(tmp_path / "out"), "--format", "site"], capsys)
+    status, _, err = run_build([str(root), "--out", str(tmp_path / "out")], capsys)
     assert status == 1
+    assert not (tmp_path / "out" / "katacoda").exists()  # checked before anything is written
     refusal = "error: refusing to overwrite a folder that build.py did not make"
     assert err == f"{tmp_path / 'out' / 'site'}: {refusal}\n"
     assert (tmp_path / "out" / "site" / "keep.txt").read_text() == "keep"

@@ -12,7 +12,7 @@ from scenario.errors import ExitStatus, ScenarioError, UsageError
 from scenario.model import Diagnostic, Scenario, Severity
 from scenario.readers import detect_format
 from scenario.writers import katacoda, killercoda, site
-from scenario.writers.output import Output, write_tree
+from scenario.writers.output import Output, check_owned, write_tree
 
 HELP = "write the scenario as a Katacoda scenario, a Killercoda scenario and a static site"
 FORMATS: dict[str, Callable[[Scenario], Output]] = {
@@ -83,6 +83,8 @@ def gather(root: Path, formats: list[str]) -> Build:
 def write(build: Build, root: Path, out: Path | None) -> list[str]:
     """Write every gathered output; return what was written, for the summary."""
     base = out if out is not None else root / "out"
+    for name in build.outputs:
+        check_owned(base / name)  # all or nothing: no format is written if one folder is not ours
     written: list[str] = []
     for name, output in build.outputs.items():
         write_tree(output, base / name)

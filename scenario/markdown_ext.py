@@ -31,7 +31,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from scenario.md_blocks import QUESTION_RE, Block, segment
+from scenario.md_blocks import QUESTION_RE, Block, editor_content, quiz_answer, segment
 from scenario.model import Action, EditorBlock, Quiz, Snippet, SourceLocation
 from scenario.snippets import (
     ANNOTATION_RE,
@@ -39,14 +39,12 @@ from scenario.snippets import (
     KATACODA_URL_RE,
     TOKEN_RE,
     TRAFFIC_RE,
-    editor_content,
     fence_body,
     fence_highlights,
     fence_language,
     inline_payload,
     make_snippet,
     parse_action,
-    quiz_answer,
     scan,
 )
 

@@ -1,9 +1,12 @@
-"""Block structure of a step's Markdown (fences, raw HTML, editor blocks, quizzes) for the snippet scanner."""
+"""Block structure of a step's Markdown (fences, raw HTML, editor blocks, quizzes) and their contents."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
+
+from scenario.model import QuizAnswer
 
 FENCE_OPEN_RE = re.compile(r"(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ANNOTATION_LINE_RE = re.compile(r"\s*(?:<!--\s*(?:expect-exit|expect|requires)\s*:.*?-->\s*)+")
@@ -187,3 +190,48 @@ def segment(lines: list[str]) -> list[Block]:
         _update(state, lines, block)
         index = block.end
     return blocks
+
+
+EDITOR_TARGETS = ("replace", "append", "prepend", "insert", "clipboard")
+ATTR_RE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+
+
+def html_attributes(tag: str) -> dict[str, str]:
+    """The attributes of an HTML start tag's text, unescaped."""
+    attrs: dict[str, str] = {}
+    for match in ATTR_RE.finditer(tag):
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        attrs[match.group(1).lower()] = html.unescape(value)
+    return attrs
+
+
+def editor_content(lines: list[str], block: Block) -> tuple[dict[str, str], str]:
+    """The attributes and the text of a `<pre class="file">` block (one newline after `<pre>` dropped)."""
+    raw = "\n".join(lines[block.start : block.end])
+    open_end = raw.index(">", raw.lower().index("<pre")) + 1
+    attrs = html_attributes(raw[raw.lower().index("<pre") + 4 : open_end - 1])
+    close = raw.lower().find("</pre>", open_end)
+    content = raw[open_end : close if close >= 0 else len(raw)]
+    if content.startswith("\n"):
+        content = content[1:]
+    return attrs, html.unescape(content)
+
+
+ANSWER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("exact", re.compile(r"\s*===\s?(.*)$")),
+    ("contains", re.compile(r"\s*=~=\s?(.*)$")),
+    ("multiple", re.compile(r"\s*\[([ *xX])\]\s?(.*)$")),
+    ("single", re.compile(r"\s*\(([ *xX])\)\s?(.*)$")),
+)
+
+
+def quiz_answer(line: str) -> tuple[str, QuizAnswer] | None:
+    """The kind and answer of one quiz answer line, or None when the line is not one."""
+    for kind, pattern in ANSWER_RES:
+        match = pattern.match(line)
+        if match is None:
+            continue
+        if kind in ("exact", "contains"):
+            return kind, QuizAnswer(match.group(1).strip(), True)
+        return kind, QuizAnswer(match.group(2).strip(), match.group(1) != " ")
+    return None

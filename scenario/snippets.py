@@ -5,18 +5,20 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scenario.md_blocks import (
+    EDITOR_TARGETS,
     HEADING_RE,
     LIST_ITEM_RE,
     QUESTION_RE,
     QUOTE_RE,
     Block,
+    editor_content,
     ends_paragraph,
+    quiz_answer,
     segment,
 )
 from scenario.model import (
@@ -37,7 +39,6 @@ VERBS: dict[str, Action] = {
     "open": Action.OPEN,
 }
 FLAG_MODIFIERS = ("interrupt", "ctrl-seq", "no-newline")
-ANNOTATION_KEYS = ("expect", "expect-exit", "requires")
 KNOWN_REQUIREMENTS = ("docker", "kubernetes")
 
 # The same code-span pattern as Python-Markdown's backtick pattern: one line, closing run of equal length.
@@ -47,7 +48,6 @@ TOKEN_RE = re.compile(r"\{\{([^{}\n]*)\}\}")
 LOOSE_TOKEN_RE = re.compile(r"[ \t]+\{\{([^{}\n]*)\}\}")
 WORDS_RE = re.compile(r"[A-Za-z][\w-]*(?:[ \t]+[\w-]+)*")
 ANNOTATION_RE = re.compile(r"<!--\s*(expect-exit|expect|requires)\s*:(.*?)-->")
-ANNOTATION_LINE_RE = re.compile(r"\s*(?:<!--\s*(?:expect-exit|expect|requires)\s*:.*?-->\s*)+")
 IMAGE_MD_RE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 IMAGE_TAG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 # Katacoda's port URL; one port link however it is spelt (with or without scheme and domain placeholder).
@@ -363,31 +363,6 @@ def fence_body(lines: list[str], block: Block) -> list[str]:
     return body
 
 
-EDITOR_TARGETS = ("replace", "append", "prepend", "insert", "clipboard")
-ATTR_RE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
-
-
-def html_attributes(tag: str) -> dict[str, str]:
-    """The attributes of an HTML start tag's text, unescaped."""
-    attrs: dict[str, str] = {}
-    for match in ATTR_RE.finditer(tag):
-        value = next((g for g in match.groups()[1:] if g is not None), "")
-        attrs[match.group(1).lower()] = html.unescape(value)
-    return attrs
-
-
-def editor_content(lines: list[str], block: Block) -> tuple[dict[str, str], str]:
-    """The attributes and the text of a `<pre class="file">` block (one newline after `<pre>` dropped)."""
-    raw = "\n".join(lines[block.start : block.end])
-    open_end = raw.index(">", raw.lower().index("<pre")) + 1
-    attrs = html_attributes(raw[raw.lower().index("<pre") + 4 : open_end - 1])
-    close = raw.lower().find("</pre>", open_end)
-    content = raw[open_end : close if close >= 0 else len(raw)]
-    if content.startswith("\n"):
-        content = content[1:]
-    return attrs, html.unescape(content)
-
-
 def _scan_editor(out: _Collector, block: Block) -> None:
     attrs, text = editor_content(out.lines, block)
     col = out.lines[block.start].lower().index("<pre")
@@ -407,26 +382,6 @@ def _scan_editor(out: _Collector, block: Block) -> None:
     out.editor_blocks.append(
         EditorBlock(filename, target, text, out.at(block.start, col), attrs.get("data-marker"))
     )
-
-
-ANSWER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("exact", re.compile(r"\s*===\s?(.*)$")),
-    ("contains", re.compile(r"\s*=~=\s?(.*)$")),
-    ("multiple", re.compile(r"\s*\[([ *xX])\]\s?(.*)$")),
-    ("single", re.compile(r"\s*\(([ *xX])\)\s?(.*)$")),
-)
-
-
-def quiz_answer(line: str) -> tuple[str, QuizAnswer] | None:
-    """The kind and answer of one quiz answer line, or None when the line is not one."""
-    for kind, pattern in ANSWER_RES:
-        match = pattern.match(line)
-        if match is None:
-            continue
-        if kind in ("exact", "contains"):
-            return kind, QuizAnswer(match.group(1).strip(), True)
-        return kind, QuizAnswer(match.group(2).strip(), match.group(1) != " ")
-    return None
 
 
 def _scan_quiz(out: _Collector, block: Block) -> None:

@@ -112,11 +112,12 @@ def print_summary(report: Report, out: TextIO) -> None:
     print("", file=out)
     print("time per page (machine time; a learner reads and types too):", file=out)
     for item in report.times:
-        print(f"  {item.page:<8} {item.seconds:8.1f}s  {item.title}", file=out)
+        print(f"  {item.page:<8} {item.seconds:8.1f}s  {item.title}".rstrip(), file=out)
     total = sum(item.seconds for item in report.times)
     stated = parse_minutes(report.stated_time)
     said = f"the scenario states {report.stated_time!r}" if report.stated_time else "no time stated"
-    ratio = f" ({100 * total / (stated * 60):.0f}% of it)" if stated else ""
+    share = 100 * total / (stated * 60) if stated else 0.0
+    ratio = f" ({share:.{0 if share >= 10 else 1}f}% of it)" if stated else ""
     print(f"  total    {total:8.1f}s  {said}{ratio}", file=out)
     print(report.summary_line(), file=out)
     out.flush()
@@ -137,7 +138,7 @@ def write_junit(report: Report, path: Path) -> None:
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=f"{outcome.page}: {outcome.page_title}",
+            classname=f"{outcome.page}: {outcome.page_title}" if outcome.page_title else outcome.page,
             name=f"{outcome.location} {outcome.action}",
             time=f"{outcome.seconds:.3f}",
         )

@@ -48,6 +48,7 @@ TOKEN_RE = re.compile(r"\{\{([^{}\n]*)\}\}")
 LOOSE_TOKEN_RE = re.compile(r"[ \t]+\{\{([^{}\n]*)\}\}")
 WORDS_RE = re.compile(r"[A-Za-z][\w-]*(?:[ \t]+[\w-]+)*")
 ANNOTATION_RE = re.compile(r"<!--\s*(expect-exit|expect|requires)\s*:(.*?)-->")
+BROKEN_ANNOTATION_RE = re.compile(r"\s*(<!--\s*(expect-exit|expect|requires)\s*:)")
 IMAGE_MD_RE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 IMAGE_TAG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 # Katacoda's port URL; one port link however it is spelt (with or without scheme and domain placeholder).
@@ -269,6 +270,15 @@ def _scan_block(out: _Collector, block: Block) -> None:
     elif block.kind == "html":
         for index in range(block.start, block.end):
             _scan_images(out, index, out.lines[index], IMAGE_TAG_RE)
+        broken = BROKEN_ANNOTATION_RE.match(out.lines[block.start])
+        if broken is not None:
+            out.report(
+                Severity.WARNING,
+                block.start,
+                broken.start(1),
+                f"'{broken.group(2)}' comment must be on one line "
+                f"(<!-- {broken.group(2)}: ... -->); it is ignored",
+            )
 
 
 def _scan_text_run(out: _Collector, run: list[int]) -> None:

@@ -327,3 +327,11 @@ def test_action_separated_from_a_closing_fence_warns():
         "s.md:3:5: warning: '{{execute}}' is separated from the code before it, so it is not an action; "
         "remove the space"
     ]
+
+
+def test_expect_comment_over_several_lines_is_reported():
+    source = "`ls`{{execute}}\n<!-- expect:\nfoo\n-->\n"
+    assert scan(source, "s.md").snippets[0].expect is None
+    assert messages(source) == [
+        "s.md:2:1: warning: 'expect' comment must be on one line (<!-- expect: ... -->); it is ignored"
+    ]

@@ -125,7 +125,8 @@ def test_killercoda_translation_and_warnings(tmp_path: Path, monkeypatch: pytest
     assert scenario is not None
     output = killercoda.render(scenario)
     lost = "warning: Killercoda"
-    assert [d.format().replace(lost, "~") for d in output.diagnostics] == [
+    assert output.diagnostics[0].format().splitlines()[1:] == ["    `a`{{execute T2}}", "       ^"]
+    assert [d.format().splitlines()[0].replace(lost, "~") for d in output.diagnostics] == [
         "s.md:1:4: ~ has one terminal: 'T2' is dropped, the snippet runs in it",
         "s.md:2:4: ~ cannot pick a host: 'HOST2' is dropped, the snippet runs on host01",
         "s.md:3:5: ~ cannot send control sequences: the snippet is kept as plain code",

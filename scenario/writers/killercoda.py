@@ -46,6 +46,7 @@ LOST = {
 def render(scenario: Scenario) -> Output:
     """Every file of the Killercoda folder, in memory, with a warning for each thing that cannot go over."""
     writer = _Writer(scenario, Output())
+    writer.key_location("title")  # loads the manifest's lines for caret lines under its warnings
     details: dict[str, object] = {}
     steps: list[dict[str, object]] = []
     for name, page in page_ids(scenario):
@@ -79,12 +80,15 @@ class _Writer:
     scenario: Scenario
     output: Output
     warned: set[tuple[SourceLocation, str]] = field(default_factory=set)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # shown path -> lines, for caret lines
 
     def warn(self, where: SourceLocation, message: str) -> None:
         """Record one warning (once per place and message)."""
         if (where, message) not in self.warned:
             self.warned.add((where, message))
-            self.output.diagnostics.append(Diagnostic(where, Severity.WARNING, message))
+            lines = self.sources.get(where.path, [])
+            source = lines[where.line - 1] if 0 < where.line <= len(lines) else None
+            self.output.diagnostics.append(Diagnostic(where, Severity.WARNING, message, source))
 
     def page(self, name: str, page: Page) -> dict[str, object]:
         """Write `name`/text.md and the page's scripts; return its index.json entry."""
@@ -109,6 +113,7 @@ class _Writer:
         """The page text for Killercoda: tokens translated, blocks kept, answer as a Solution dropdown."""
         path = shown_path(self.scenario, page.text_path)
         found = snippets.scan(page.markdown, path)
+        self.sources[path] = page.markdown.splitlines()
         for block in found.editor_blocks:
             self.warn(block.location, LOST["editor"])
         for quiz in found.quizzes:
@@ -198,10 +203,9 @@ class _Writer:
     def key_location(self, key: str) -> SourceLocation:
         """Where `key` is first written in the source manifest (the file itself if not found)."""
         path = self.manifest_path()
-        try:
-            lines = (self.scenario.root / Path(path).name).read_text(errors="replace").splitlines()
-        except OSError:
-            return SourceLocation(path)
+        if path not in self.sources:
+            self.sources[path] = self.read(Path(path).name).splitlines()
+        lines = self.sources[path]
         pattern = re.compile(rf"[\"']?\b{re.escape(key)}\b[\"']?\s*:")
         for number, line in enumerate(lines, start=1):
             match = pattern.search(line)

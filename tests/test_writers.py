@@ -208,6 +208,15 @@ def test_site_pages_navigation_and_snippets() -> None:
     assert 'class="highlight"' in step1 and "static/pygments.css" in step1
 
 
+def test_site_shows_the_answer_as_a_solution_dropdown() -> None:
+    """A step's answer file is rendered under the step, folded."""
+    scenario = read_scenario(GOLDEN / "project-features" / "input").scenario
+    assert scenario is not None
+    step2 = site.render(scenario).files["step2.html"].decode()
+    assert '<details class="answer">\n      <summary>Solution</summary>' in step2
+    assert '<code class="execute" data-snippet="0">uname -a</code>' in step2.split('class="answer"')[1]
+
+
 def test_site_works_offline() -> None:
     """Every link, script and stylesheet is relative; the static files are in the output."""
     scenario = read_scenario(GOLDEN / "killercoda-steps" / "input").scenario

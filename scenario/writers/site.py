@@ -93,6 +93,18 @@ def _copy_image(scenario: Scenario, page: Page, reference: str, images: Output) 
     return resolved
 
 
+def _answer_html(scenario: Scenario, page: Page, port_url: PortUrl | None) -> str:
+    """A step's answer file rendered like a page ('' when it is missing or not Markdown)."""
+    if not page.answer or not page.answer.endswith(".md"):
+        return ""
+    try:
+        text = (scenario.root / page.answer).read_text(errors="replace")
+    except OSError:
+        return ""
+    answer = Page("step", "", page.answer, text)
+    return page_body(scenario, answer, port_url=port_url)
+
+
 def page_context(
     scenario: Scenario,
     page_index: int,
@@ -122,6 +134,7 @@ def page_context(
         "progress": progress,
         "body": markupsafe.Markup(body),
         "body_has_title": body.lstrip().startswith("<h1"),
+        "answer": markupsafe.Markup(_answer_html(scenario, page, port_url)) if page.answer else None,
         "static": static,
     }
 

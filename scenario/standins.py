@@ -120,7 +120,9 @@ def up_to_date(client: docker.DockerClient, tag: str, recipe: str) -> bool:
 
 
 def _tag(image: Image, reference: str) -> None:
-    repository, tag = reference.rsplit(":", 1)
+    repository, _, tag = reference.rpartition(":")
+    if not repository or "/" in tag:  # no tag, as in gcr.io/distroless/python3-debian12: docker means latest
+        repository, tag = reference, "latest"
     image.tag(repository, tag)
 
 

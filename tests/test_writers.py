@@ -330,6 +330,16 @@ def test_build_usage_errors(args: list[str], message: str, capsys: pytest.Captur
     assert (status, err) == (2, message)
 
 
+def test_build_reports_an_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An --out path under a regular file cannot be made: one message, exit 1, no traceback."""
+    root = golden("killercoda-steps", tmp_path)
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "out"
+    status, _, err = run_build([str(root), "--out", str(out), "--format", "site"], capsys)
+    assert status == 1
+    assert err.startswith(f"{tmp_path / 'file' / 'out' / 'site'}: error: cannot write: Not a directory")
+
+
 def test_build_needs_a_scenario_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder without scenario.yaml or index.json is bad usage."""
     status, _, err = run_build([str(tmp_path)], capsys)

@@ -117,7 +117,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"build failed: {counts}; nothing written")
         return ExitStatus.FAILED
     out = Path(args.out) if args.out else None
-    for line in write(build, root, out):
+    try:
+        written = write(build, root, out)
+    except OSError as error:
+        where = error.filename or out or root
+        raise ScenarioError(f"{where}: error: cannot write: {error.strerror}") from error
+    for line in written:
         print(f"wrote {line}")
     print(f"built {', '.join(formats)}: {counts}")
     return ExitStatus.OK

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from scenario.check import REQUIREMENTS, Checker, CheckOptions
-from scenario.check_report import Report, print_outcome, print_summary, write_junit, write_transcripts
+from scenario.check_report import print_outcome, print_summary, write_junit, write_transcripts
 from scenario.check_shell import reap_local
 from scenario.errors import ExitStatus, ScenarioError, UsageError
 from scenario.model import Scenario, Severity
@@ -134,7 +134,6 @@ def run(args: argparse.Namespace) -> int:
     scenario = load(Path(args.dir))
     out = sys.stdout
     print(f"checking {scenario.title!r} in a {args.sandbox} sandbox", file=out, flush=True)
-    report: Report | None = None
     with sigterm_as_interrupt():
         sandbox: Sandbox | None = None
         try:
@@ -146,11 +145,11 @@ def run(args: argparse.Namespace) -> int:
             return ExitStatus.INTERRUPTED
         finally:
             stop(sandbox)
-    print_summary(report, out)
     if args.junit:
         write_junit(report, args.junit)
     if args.transcript:
         write_transcripts(report, args.transcript)
+    print_summary(report, out)
     return ExitStatus.OK if report.ok else ExitStatus.FAILED
 
 

@@ -112,3 +112,14 @@ def test_ctrl_c_removes_the_container(client: docker.DockerClient, image: str, t
     assert process.returncode == 130
     assert err == "build.py test: interrupted; the sandbox and its processes were stopped\n"
     assert containers_of(client, owner) == []
+
+
+def test_a_missing_image_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], client: docker.DockerClient
+) -> None:
+    code = main(["test", str(SCENARIOS / "passing"), "--sandbox", "docker", "--image", "no-such-image:0"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err == (
+        "image 'no-such-image:0' is not on this Docker engine; build or load it first (nothing is pulled)\n"
+    )

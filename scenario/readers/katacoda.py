@@ -44,7 +44,6 @@ _ENV_KEYS = frozenset(
     {"uilayout", "terminals", "dashboards", "showdashboard", "showdashboards", "uieditorpath"}
 )
 _DETAILS_KEYS = frozenset({"intro", "steps", "finish", "assets"})
-_DEFAULT_TITLES = {"intro": "", "finish": ""}
 
 
 def read(root: Path) -> ReadResult:
@@ -180,7 +179,7 @@ class _IndexParser:
                 scripts[name] = value
         return Page(
             kind=kind,
-            title=self.string((*keys, "title"), _DEFAULT_TITLES.get(kind, "")),
+            title=self.string((*keys, "title")),
             text_path=text_path,
             markdown=markdown,
             location=self.doc.where(keys),

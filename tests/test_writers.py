@@ -382,3 +382,28 @@ def test_site_copy_buttons_in_chromium(tmp_path: Path) -> None:
             assert page.evaluate(style) == "solid"  # site.css loaded from the relative static/ folder
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("case", ["project-features", "katacoda-classic", "killercoda-steps"])
+def test_outputs_read_back_as_their_format(case: str, tmp_path: Path) -> None:
+    """A written folder is detected as its format and keeps every runnable snippet (Katacoda: its tab)."""
+    from scenario.model import Action
+    from scenario.readers import detect_format
+
+    scenario = read_scenario(GOLDEN / case / "input").scenario
+    assert scenario is not None
+
+    def runnable(text: str, fmt: str) -> list[tuple[str, int, bool]]:
+        text = text.split("<details><summary>Solution</summary>")[0]  # Killercoda's appended answer
+        found = scan(text, "page").snippets
+        plain = [s for s in found if s.action is Action.EXECUTE and not s.ctrl_seq and not s.no_newline]
+        return [(s.text, s.terminal if fmt == "katacoda" else 1, s.interrupt) for s in plain]
+
+    for writer, fmt in ((katacoda, "katacoda"), (killercoda, "killercoda")):
+        writer.write(scenario, tmp_path / fmt)
+        assert detect_format(tmp_path / fmt) == fmt
+        again = read_scenario(tmp_path / fmt).scenario
+        assert again is not None and again.source_format == fmt
+        assert [page.title for page in again.steps] == [page.title for page in scenario.steps]
+        for old, new in zip(scenario.pages, again.pages, strict=True):
+            assert runnable(new.markdown, fmt) == runnable(old.markdown, fmt)

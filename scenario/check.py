@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 
-from scenario.check_plan import CheckOptions, Click, PageRun, control_bytes, edited, editor_path, plan
+from scenario.check_plan import CheckOptions, Click, PageRun, control_bytes, edited, editor_path, plan, typed
 from scenario.check_report import Outcome, PageTime, Report, Status
 from scenario.check_shell import CommandResult, Shell
 from scenario.model import EditorBlock, Scenario, Snippet, SourceLocation
@@ -231,7 +231,7 @@ class Checker:
         """Type the snippet; wait for it to end, or (left running) for its expect or a short grace."""
         snippet = item.snippet
         assert snippet is not None
-        token = shell.start(snippet.text)
+        token = shell.start(typed(snippet.text))
         if not item.left_running:
             return shell.wait(token, self.options.timeout)
         if snippet.expect is not None:  # wait until it says it is ready, or fails
@@ -308,7 +308,7 @@ class Checker:
             started,
             reason=reason,
             output=output,
-            command=snippet.text,
+            command=typed(snippet.text),
             visible=True,
             terminal=snippet.terminal,
             missing=missing,

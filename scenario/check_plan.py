@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scenario.markdown_ext import substitute_ports
 from scenario.model import Action, EditorBlock, Page, Scenario, Snippet, SourceLocation
 from scenario.readers.common import display_path
 from scenario.snippets import scan
@@ -77,6 +78,12 @@ def mark_left_running(items: list[Click]) -> None:
         terminal = snippets[index].terminal
         later = [other for other in snippets[index + 1 :] if other.terminal == terminal]
         item.left_running = (later[0].interrupt or later[0].ctrl_seq) if later else terminal != 1
+
+
+def typed(text: str) -> str:
+    """A snippet as typed inside the sandbox: port URLs and `[[HOST_IP]]` point at the sandbox itself."""
+    text = substitute_ports(text, lambda port: f"http://127.0.0.1:{port}/")
+    return text.replace("[[HOST_IP]]", "127.0.0.1").replace("[[HOST1_IP]]", "127.0.0.1")
 
 
 def control_bytes(text: str) -> str:

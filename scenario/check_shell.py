@@ -52,13 +52,12 @@ class Shell:
     def __init__(self, argv: list[str], env: dict[str, str], cwd: str | None, name: str = "T1") -> None:
         self.name = name
         self._process = PtyProcess.spawn(argv, cwd=cwd, env=env, echo=False, dimensions=(40, 200))
-        self._buffer = bytearray()
-        self._consumed = 0  # bytes of _buffer already handed out
+        self._buffer = bytearray()  # what the terminal printed since the current command was typed
+        self._scanned = 0  # how far the buffer was searched for a sentinel
         self._done = threading.Condition()
         self._eof = False
         self._reader = threading.Thread(target=self._read, name=f"shell-{name}", daemon=True)
         self._reader.start()
-        self._pending: str | None = None  # the token of a command left running
 
     @property
     def pid(self) -> int:
@@ -100,43 +99,50 @@ class Shell:
     def start(self, text: str, newline: bool = True) -> str:
         """Type `text` (then Enter) and a sentinel line after it; returns the token to wait for."""
         token = self._token()
-        with self._done:
-            self._consumed = len(self._buffer)
-        self._pending = token
+        self._forget()
         self._write("__chk_first=0\n" + text + ("\n" if newline else ""))
         self._write(self._sentinel_line(token))
         return token
 
     def type_only(self, text: str) -> None:
         """Type `text` as it is, with nothing after it (ctrl-seq and no-newline snippets)."""
+        self._forget()
+        self._write(text)
+
+    def _forget(self) -> None:
+        """Drop the output so far: what comes next belongs to the command about to be typed."""
         with self._done:
-            self._consumed = len(self._buffer)
-        self._pending = None
-        self._process.write(text.encode())
+            del self._buffer[:]
+            self._scanned = 0
 
     def wait(self, token: str, timeout: float, until: re.Pattern[str] | None = None) -> CommandResult:
         """Wait for `token`'s sentinel, or (with `until`) for output matching it; time out after `timeout`."""
         deadline = time.monotonic() + timeout
         with self._done:
             while True:
-                data = bytes(self._buffer[self._consumed :])
-                for match in _SENTINEL.finditer(data):
-                    if match.group(1).decode() == token:
-                        self._consumed += match.end()
-                        self._pending = None
-                        return CommandResult(clean(data[: match.start()]), int(match.group(2)))
-                text = clean(data)
-                if until is not None and until.search(text):
-                    return CommandResult(text, None, running=True)
+                found = self._find(token)
+                if found is not None:
+                    begin, end, status = found
+                    output = clean(bytes(self._buffer[:begin]))
+                    del self._buffer[:end]
+                    self._scanned = 0
+                    return CommandResult(output, status)
+                if until is not None and until.search(clean(bytes(self._buffer))):
+                    return CommandResult(clean(bytes(self._buffer)), None, running=True)
                 left = deadline - time.monotonic()
                 if self._eof or left <= 0:
-                    return CommandResult(text, None, timed_out=not self._eof, running=not self._eof)
+                    running = not self._eof
+                    return CommandResult(clean(bytes(self._buffer)), None, timed_out=running, running=running)
                 self._done.wait(min(left, 0.5))
 
-    def output_since_start(self) -> str:
-        """What the shell printed since the last command was typed."""
-        with self._done:
-            return clean(bytes(self._buffer[self._consumed :]))
+    def _find(self, token: str) -> tuple[int, int, int] | None:
+        """Where `token`'s sentinel is in the buffer (begin, end, status); scans only what is new."""
+        wanted = token.encode()
+        for match in _SENTINEL.finditer(self._buffer, max(0, self._scanned - 48)):
+            if match.group(1) == wanted:
+                return match.start(), match.end(), int(match.group(2))
+        self._scanned = len(self._buffer)
+        return None
 
     def run(self, text: str, timeout: float) -> CommandResult:
         """Type `text`, wait for it to finish; a command still running at `timeout` is interrupted."""

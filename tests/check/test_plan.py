@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenario.check_plan import Click, control_bytes, edited, editor_path, mark_left_running
+from scenario.check_plan import Click, control_bytes, edited, editor_path, mark_left_running, typed
 from scenario.model import Action, EditorBlock, Snippet, SourceLocation
 
 
@@ -63,3 +63,12 @@ def test_editor_path() -> None:
     assert editor_path(block("replace"), "/root") == "/root/app.py"
     assert editor_path(block("replace", name="/etc/x.conf"), "/root") == "/etc/x.conf"
     assert editor_path(block("replace", name="sub/y"), "/root/project/") == "/root/project/sub/y"
+
+
+def test_placeholders_point_at_the_sandbox_itself() -> None:
+    katacoda = "curl -s https://[[HOST_SUBDOMAIN]]-8080-[[KATACODA_HOST]].environments.katacoda.com/api"
+    assert typed(katacoda) == "curl -s http://127.0.0.1:8080/api"
+    assert typed("curl {{TRAFFIC_HOST1_80}}/x && ping -c1 [[HOST_IP]]") == (
+        "curl http://127.0.0.1:80/x && ping -c1 127.0.0.1"
+    )
+    assert typed("echo plain") == "echo plain"

@@ -84,3 +84,9 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b"").decode()
     except OSError:
         return ""
+
+
+def test_a_large_output_is_captured_whole(shell: Shell) -> None:
+    result = shell.run("seq 1 200000", 60)
+    lines = result.output.splitlines()
+    assert (len(lines), lines[0], lines[-1], result.exit_code) == (200000, "1", "200000", 0)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from server.harness import Served, start_server  # tests/server: the learner-page engineer's harness
 
-from tests.content.test_scenario_run import tag_public_bases
-from tests.server.harness import Served, start_server
+from .test_scenario_run import tag_public_bases
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -40,8 +40,8 @@ def browser() -> Iterator[Browser]:
 
 
 def screen(page: Page) -> list[str]:
-    """The lines terminal 1 shows now, without trailing blanks."""
-    text = page.locator("#terminal-1 .xterm-rows").inner_text().replace("\xa0", " ")
+    """The lines terminal 1 shows now, without trailing blanks (as xterm.js's screen reader mode has them)."""
+    text = page.locator("#terminal-1 .xterm-accessibility-tree").inner_text().replace("\xa0", " ")
     return [line.rstrip() for line in text.splitlines()]
 
 
@@ -90,7 +90,8 @@ def run_page(page: Page, number: int) -> None:
     article.locator(".check-button").click()
     result = article.locator(".check-result")
     wait_until(f"the check of page {number}", lambda: "Checking" not in result.inner_text(), 120)
-    assert result.inner_text().startswith("Passed"), result.inner_text()
+    shown = "\n".join(screen(page))
+    assert result.inner_text().startswith("Passed"), f"{result.inner_text()}\nterminal:\n{shown}"
 
 
 @pytest.mark.docker

@@ -89,17 +89,19 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
 
 
 def load(root: Path) -> Scenario:
-    """Read the scenario; its errors end the command with every problem listed."""
-    from scenario.readers import read_scenario
+    """Read and validate the scenario; errors end the command with every problem listed, warnings print."""
+    from scenario.commands.validate import check
 
     if not root.is_dir():
         raise UsageError(f"{root}: no such folder")
-    result = read_scenario(root)
-    errors = [item for item in result.diagnostics if item.severity is Severity.ERROR]
-    if result.scenario is None or errors:
+    scenario, diagnostics = check(root)
+    errors = [item for item in diagnostics if item.severity is Severity.ERROR]
+    if scenario is None or errors:
         text = "\n".join(item.format() for item in errors)
         raise ScenarioError(text or f"{root}: cannot read the scenario")
-    return result.scenario
+    for item in diagnostics:
+        print(item.format(), file=sys.stderr)
+    return scenario
 
 
 def make_sandbox(kind: str, image: str | None) -> Sandbox:
@@ -132,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the command: 0 when everything that ran passed, 1 when something failed, 130 on Ctrl-C."""
     options = options_from(args)
     scenario = load(Path(args.dir))
+    if options.last_step is not None and options.last_step > len(scenario.steps):
+        raise UsageError(f"--step {options.last_step}: the scenario has {len(scenario.steps)} steps")
     out = sys.stdout
     print(f"checking {scenario.title!r} in a {args.sandbox} sandbox", file=out, flush=True)
     with sigterm_as_interrupt():

@@ -33,8 +33,8 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0, "\n".join(lines)
     assert lines[0] == "checking 'A scenario the checker must pass' in a local sandbox"
     at = f"{PASSING}/"
-    asset = line_for(lines, f"{at}scenario.yaml:20 ")
-    assert asset.startswith(f"{at}scenario.yaml:20 asset greet.sh -> /usr/local/bin/ PASSED (")
+    asset = line_for(lines, f"{at}scenario.yaml:22 ")
+    assert asset.startswith(f"{at}scenario.yaml:22 asset greet.sh -> /usr/local/bin/ PASSED (")
     assert line_for(lines, f"{at}steps/intro-background.sh:1 ").startswith(
         f"{at}steps/intro-background.sh:1 background PASSED ("
     )
@@ -152,6 +152,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     )
     code, _, err = run(capsys, str(tmp_path / "missing"))
     assert (code, err) == (2, f"build.py test: error: {tmp_path}/missing: no such folder\n")
+    code, _, err = run(capsys, str(PASSING), "--step", "4")
+    assert (code, err) == (2, "build.py test: error: --step 4: the scenario has 3 steps\n")
     code, _, err = run(capsys, str(PASSING), "--timeout", "0")
     assert (code, err) == (2, "build.py test: error: --timeout must be a positive number of seconds\n")
     code, _, err = run(capsys, str(PASSING), "--image", "x")
@@ -174,3 +176,27 @@ def test_a_broken_scenario_is_reported_with_its_line(
         err == f"{broken}/scenario.yaml:3:5: error: missing required key 'text' in steps[0]\n"
         "      - title: No text\n        ^\n"
     )
+
+
+def test_snippet_errors_stop_the_run_before_it_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "scenario.yaml").write_text("title: Bad\nsteps:\n  - title: One\n    text: steps/step1.md\n")
+    (tmp_path / "steps" / "step1.md").write_text("# One\n\n`touch ran`{{execute T0}}\n")
+    code, lines, err = run(capsys, str(tmp_path))
+    assert (code, lines) == (1, [])
+    assert err == (
+        f"{tmp_path}/steps/step1.md:3:1: error: {{{{execute T0}}}}: terminal T0 is not in T1-T8\n"
+        "    `touch ran`{{execute T0}}\n    ^\n"
+    )
+
+
+def test_warnings_are_printed_and_the_run_goes_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shutil.copytree(PASSING, tmp_path / "passing")
+    yaml = tmp_path / "passing" / "scenario.yaml"
+    yaml.write_text(yaml.read_text().replace("  uilayout: editor-terminal\n", "  uilayout: terminal\n"))
+    code, lines, err = run(capsys, str(tmp_path / "passing"), "--step", "1")
+    assert code == 0 and lines[-1] == "14 passed, 0 failed, 0 skipped"
+    warning = "warning: a copy-to-editor block needs an editor layout (uilayout is 'terminal')"
+    assert err.startswith(f"{tmp_path}/passing/steps/step1.md:36:1: {warning}\n")

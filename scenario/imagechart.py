@@ -15,6 +15,8 @@ GAP = 14  # extra space between the client, server and limit groups
 TOP = 100
 COLOURS = {"bloated": "#c0392b", "small": "#e67e22", "secure": "#27ae60", "limit": "#34495e"}
 ROLE_NAMES = {"full": "full", "slim": "slim", "distroless": "distroless"}
+SIDES = ("client", "server")
+VARIANTS = ("bloated", "small", "secure", "limit")
 
 
 def _text(x: float, y: float, body: str, **attributes: str) -> str:
@@ -22,12 +24,19 @@ def _text(x: float, y: float, body: str, **attributes: str) -> str:
     return f'<text x="{x:g}" y="{y:g}"{extra}>{escape(body)}</text>'
 
 
+def _order(name: str) -> tuple[int, int, str]:
+    """Client before server before the limit; bloated, small, secure within each."""
+    side, variant = name.split("-", 1)
+    group = 2 if variant == "limit" else SIDES.index(side) if side in SIDES else 1
+    return group, VARIANTS.index(variant) if variant in VARIANTS else len(VARIANTS), name
+
+
 def _rows(images: Mapping[str, Any]) -> list[tuple[str, str, float, int]]:
     """(label, variant, y, bytes) for each image, top to bottom, groups apart."""
     rows: list[tuple[str, str, float, int]] = []
     y = float(TOP)
     previous = ""
-    for name in images:
+    for name in sorted(images, key=_order):
         side, variant = name.split("-", 1)
         group = "limit" if variant == "limit" else side
         if previous and group != previous:
@@ -82,5 +91,6 @@ def _notes(data: Mapping[str, Any]) -> tuple[str, str]:
     )
     return where, (
         f"Secure server: {ratios['server_secure_to_bloated']:.1%} of the bloated one, "
-        f"{ratios['server_secure_to_limit']:.2f} times the physical limit (only the files the server loads)."
+        f"{ratios['server_secure_to_limit']:.2f} times the limit "
+        "(app and packages, and only the Python the server loads)."
     )

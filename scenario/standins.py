@@ -220,8 +220,12 @@ def build(
 
 
 def prune_dangling(client: docker.DockerClient) -> None:
-    """Remove dangling images the classic builder leaves behind."""
-    client.images.prune(filters={"dangling": True})
+    """Remove dangling images the classic builder leaves behind (skipped while another prune runs)."""
+    try:
+        client.images.prune(filters={"dangling": True})
+    except docker.errors.APIError as error:
+        if error.status_code != 409:  # 409: "a prune operation is already running"; it will do the job
+            raise
 
 
 def ensure(client: docker.DockerClient, log: Log = print, tag_public: bool = False) -> dict[str, Base]:

@@ -1,11 +1,13 @@
-"""Gather the smallest root file system that still runs the server: the files it really loads, no more.
+"""Gather the smallest root file system that still runs the server: the app, its installed packages, and
+of Python only the interpreter, the standard library modules the server loads and the libraries they need.
 
 Run inside the builder stage of app/limit/Dockerfile as `python3 collect.py ROOTFS`. It starts the server
 (PORT=0), calls every service it offers (health, reflection, each MountainService method), stops it with
-SIGTERM, and records every module the server process had loaded at exit. It then copies those modules'
-files, the interpreter and the shared libraries `ldd` reports into ROOTFS: the interpreter at
-/usr/bin/python3.11, the standard library under /usr/lib/python3.11, libraries in the loader's default
-folder, so the same layout works whether the builder's Python lives in /usr or /usr/local.
+SIGTERM, and records every module the server process had loaded at exit. It then copies the standard
+library modules among them, the whole of /packages and /app (as the secure image has them), the
+interpreter and the shared libraries `ldd` reports into ROOTFS: the interpreter at /usr/bin/python3.11, the
+standard library under /usr/lib/python3.11, libraries in the loader's default folder, so the same layout
+works whether the builder's Python lives in /usr or /usr/local.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def loaded_files() -> list[str]:
     """Run the server, exercise it, stop it with SIGTERM; the files of the modules it had loaded."""
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "modules.json"
-        env = dict(os.environ, PORT="0")
+        env = dict(os.environ, PORT="0", PYTHONDONTWRITEBYTECODE="1")
         command = [sys.executable, "-c", WRAPPER, str(out), str(SERVER)]
         with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as server:
             assert server.stdout is not None
@@ -127,10 +129,10 @@ def main() -> None:
     """Fill the root folder named on the command line."""
     root = Path(sys.argv[1])
     stdlib = Path(sysconfig.get_paths()["stdlib"])
-    roots = (stdlib, Path("/app"), Path("/packages"))  # what the final image's Python searches
-    loaded = (Path(name) for name in loaded_files())
-    files = {path for path in loaded if any(path.is_relative_to(root) for root in roots)}
-    files |= {SERVER, stdlib / "os.py"}  # the script run as __main__; the standard library's landmark
+    files = {path for path in map(Path, loaded_files()) if path.is_relative_to(stdlib)}
+    files |= {stdlib / "os.py"}  # the landmark by which Python finds its standard library
+    for tree in (Path("/app"), Path("/packages")):  # the app and its packages, whole, as in the secure image
+        files |= {path for path in tree.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
     interpreter = Path(sys.executable).resolve()
     copy(interpreter, root, Path("usr/bin") / VERSION)
     (root / "usr/bin/python3").symlink_to(VERSION)

@@ -15,11 +15,16 @@ for dir in bin lib lib64 sbin; do ln -s "usr/$dir" "$root/$dir"; done
 # TRIMMED: the standard library's own tests and test extensions, pydoc's 750 kB topic index (help() on
 # keywords only), Tk's turtle, the deprecated nis and ndbm modules (and with them Kerberos, libtirpc and
 # Berkeley DB: dbm falls back to dbm.dumb), glibc's debugging and profiling libraries and vector math
-# (libmvec: used by code compiled for it, not by Python), the leap-second "right/" time zones.
-TRIMMED='/python3\.11/(test|pydoc_data|idlelib|tkinter|turtledemo|__phello__)/|/python3\.11/(turtle|__hello__)\.py$'
+# (libmvec: used by code compiled for it, not by Python), the leap-second "right/" time zones; and dead
+# weight no Python module loads: libstdc++'s gdb helpers, the wide-character libexpatw, glibc's old
+# libnsl.so.1, ncurses' form, menu and tic libraries, readline's libhistory, OpenSSL's engines and legacy
+# provider (loaded only when an openssl.cnf names them, and there is none), and _pydecimal (decimal's
+# pure-Python fallback, unused when the C _decimal is there).
+TRIMMED='/python3\.11/(test|pydoc_data|idlelib|tkinter|turtledemo|__phello__)/'
+TRIMMED+='|/python3\.11/(turtle|__hello__|_pydecimal)\.py$|^/usr/share/gcc/|/libexpatw\.|/libnsl\.so\.1$'
 TRIMMED+='|/lib-dynload/(_test|_xxtest|xx|_ctypes_test|nis|_dbm)[^/]*\.so$'
 TRIMMED+='|/lib(mvec|c_malloc_debug|memusage|pcprofile|thread_db|BrokenLocale|nss_hesiod)[.-]'
-TRIMMED+='|/usr/share/zoneinfo/right/'
+TRIMMED+='|/usr/share/zoneinfo/right/|/engines-3/|/ossl-modules/|/lib(formw|menuw|tic|history)\.so'
 
 # Every regular file and symlink of those packages that are installed here (some are only pulled in by
 # other Python builds), with its folder resolved through the merged /usr.
@@ -56,7 +61,7 @@ install -d -m 700 -o 65532 -g 65532 "$root/home/nonroot"
 
 # The result must be a working Python with its C extensions, and must hold no shell.
 chroot "$root" /usr/bin/python3 -I -B -c \
-  'import ssl, sqlite3, ctypes, lzma, bz2, zlib, hashlib, decimal, uuid, json, zoneinfo, readline, dbm
+  'import ssl, sqlite3, ctypes, lzma, bz2, zlib, hashlib, decimal, uuid, json, zoneinfo, readline, dbm, curses.panel
 zoneinfo.ZoneInfo("Europe/Paris"); ssl.create_default_context(); import tempfile
 with tempfile.TemporaryDirectory() as work: dbm.open(work + "/check", "c").close()'
 for shell in sh bash dash; do

@@ -65,14 +65,14 @@ class Checker:
                 continue
             location = asset.location or SourceLocation("scenario.yaml")
             where = f"{location.path}:{location.line}"
+            action = f"asset {asset.file} -> {asset.target}"
             started = time.monotonic()
             try:
                 files = install_asset(self.scenario.root, asset, self.sandbox)
             except (AssetError, OSError) as error:
-                self._record(where, "asset", Status.FAILED, started, reason=str(error))
+                self._record(where, action, Status.FAILED, started, reason=str(error))
                 continue
             listing = "\n".join(f"{item.target} ({item.mode:o})" for item in files)
-            action = f"asset {asset.file} -> {asset.target}"
             self._record(where, action, Status.PASSED, started, output=listing)
 
     def _run_page(self, page_run: PageRun, started: float) -> None:
@@ -110,6 +110,9 @@ class Checker:
         for click in page_run.clicks:
             if click.snippet is not None:
                 self._record_snippet(click.snippet, Status.SKIPPED, time.monotonic(), missing=missing)
+            elif click.editor is not None:
+                where, action = self._editor_names(click.editor)
+                self._record(where, action, Status.SKIPPED, time.monotonic(), missing=missing)
         if page.verify:
             where = self._script_location(page.verify)
             self._record(where, "verify", Status.SKIPPED, time.monotonic(), missing=missing)
@@ -185,7 +188,7 @@ class Checker:
         """Do what a click on "copy to editor" does: change the file in the sandbox."""
         started = time.monotonic()
         path = editor_path(block, self.scenario.environment.editor_path)
-        where = f"{block.location.path}:{block.location.line}"
+        where, action = self._editor_names(block)
         try:
             try:
                 current: str | None = self.sandbox.read_file(path).decode("utf-8", errors="replace")
@@ -193,9 +196,14 @@ class Checker:
                 current = None
             self.sandbox.write_file(path, edited(current, block).encode())
         except (OSError, ValueError) as error:
-            self._record(where, f"editor {block.target} {path}", Status.FAILED, started, reason=str(error))
+            self._record(where, action, Status.FAILED, started, reason=str(error))
             return
-        self._record(where, f"editor {block.target} {path}", Status.PASSED, started)
+        self._record(where, action, Status.PASSED, started)
+
+    def _editor_names(self, block: EditorBlock) -> tuple[str, str]:
+        """An editor block's `path:line` and action (`editor append /root/app.py`)."""
+        path = editor_path(block, self.scenario.environment.editor_path)
+        return f"{block.location.path}:{block.location.line}", f"editor {block.target} {path}"
 
     def _snippet(self, item: Click) -> None:
         snippet = item.snippet

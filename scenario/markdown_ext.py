@@ -34,11 +34,11 @@ from pygments.util import ClassNotFound
 from scenario.md_blocks import QUESTION_RE, Block, editor_content, quiz_answer, segment
 from scenario.model import Action, EditorBlock, Quiz, Snippet, SourceLocation
 from scenario.snippets import (
-    ANNOTATION_RE,
     CODE_SPAN_RE,
     KATACODA_URL_RE,
     TOKEN_RE,
     TRAFFIC_RE,
+    blank_annotations,
     fence_body,
     fence_highlights,
     fence_language,
@@ -190,7 +190,7 @@ class SnippetBlockPreprocessor(Preprocessor):
                 out.append("")
                 continue
             if block.kind == "text":
-                out.extend(ANNOTATION_RE.sub("", line) for line in lines[block.start : block.end])
+                out.extend(blank_annotations(line) for line in lines[block.start : block.end])
                 continue
             rendered = self.render(lines, block)
             indent = block.fence.indent if block.fence else 0

@@ -12,7 +12,7 @@ FENCE_OPEN_RE = re.compile(r"(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ANNOTATION_LINE_RE = re.compile(r"\s*(?:<!--\s*(?:expect-exit|expect|requires)\s*:.*?-->\s*)+")
 QUESTION_RE = re.compile(r" {0,3}>>\s*Q\d*\s*:?\s*(.*?)\s*<<\s*$")
 ANSWER_LINE_RE = re.compile(r"\s*(?:===|=~=|\[[ *xX]\]|\([ *xX]\))")
-HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+HEADING_RE = re.compile(r"#")  # Python-Markdown: a `#` at the margin starts a heading, space or not
 RULE_RE = re.compile(r" {0,3}([-*_])(?:\s*\1){2,}\s*$")
 SETEXT_RE = re.compile(r" {0,3}(?:=+|-+)\s*$")
 QUOTE_RE = re.compile(r" {0,3}>")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
+import functools
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -188,6 +190,14 @@ def make_snippet(
     )
 
 
+def blank_annotations(line: str, *, strip: bool = True) -> str:
+    """The line with its expect/requires comments blanked (no code is sought there), trailing ones cut."""
+    blanked = ANNOTATION_RE.sub(lambda match: " " * len(match.group(0)), line)
+    if strip and blanked != line and len(blanked.rstrip()) < len(line.rstrip()):
+        return blanked.rstrip()
+    return blanked
+
+
 def inline_payload(raw: str) -> str:
     """The text an inline code span types: its content, line breaks as spaces, without surrounding blanks."""
     return raw.replace("\n", " ").strip()
@@ -290,7 +300,7 @@ def _scan_text_run(out: _Collector, run: list[int]) -> None:
     for index in run:
         starts.append(offset)
         offset += len(out.lines[index]) + 1
-    joined = "\n".join(out.lines[index] for index in run)
+    joined = "\n".join(blank_annotations(out.lines[index], strip=False) for index in run)
     masked = list(joined)
 
     def where(pos: int) -> tuple[int, int]:
@@ -484,11 +494,12 @@ def _apply_annotations(out: _Collector, index: int, start: int, target: int | No
 def _apply_one(out: _Collector, index: int, col: int, target: int, key: str, value: str) -> None:
     snippet = out.snippets[target]
     if key == "expect":
-        try:
-            re.compile(value)
-        except re.error as error:
+        error, doubts = regex_problems(value)
+        if error is not None:
             out.report(Severity.ERROR, index, col, f"expect: invalid regular expression: {error}")
             return
+        for doubt in doubts:
+            out.report(Severity.WARNING, index, col, f"expect: {doubt}")
         out.snippets[target] = _replace(snippet, expect=value)
     elif key == "expect-exit":
         if not re.fullmatch(r"-?\d+", value):
@@ -506,6 +517,18 @@ def _apply_one(out: _Collector, index: int, col: int, target: int, key: str, val
                     f"requires: unknown requirement '{name}' (known: {', '.join(KNOWN_REQUIREMENTS)})",
                 )
         out.snippets[target] = _replace(snippet, requires=snippet.requires + names)
+
+
+@functools.cache
+def regex_problems(pattern: str) -> tuple[str | None, tuple[str, ...]]:
+    """Why `pattern` does not compile (or None), and the warnings Python gives about it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            re.compile(pattern, re.UNICODE)  # explicit flag: its own cache entry, so warnings show
+        except re.error as error:
+            return str(error), ()
+    return None, tuple(str(warning.message) for warning in caught)
 
 
 def _replace(snippet: Snippet, **changes: object) -> Snippet:

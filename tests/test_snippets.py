@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scenario.markdown_ext import render_markdown
 from scenario.model import Action, Severity, SourceLocation
 from scenario.snippets import Placeholder, parse_action, scan
 
@@ -335,3 +336,15 @@ def test_expect_comment_over_several_lines_is_reported():
     assert messages(source) == [
         "s.md:2:1: warning: 'expect' comment must be on one line (<!-- expect: ... -->); it is ignored"
     ]
+
+
+def test_questionable_expect_regex_is_a_warning():
+    source = "`ls`{{execute}}\n<!-- expect: [[a]] -->\n"
+    assert scan(source, "s.md").snippets[0].expect == "[[a]]"
+    assert messages(source) == ["s.md:2:1: warning: expect: Possible nested set at position 1"]
+
+
+def test_snippet_inside_an_expect_comment_is_not_a_snippet():
+    source = "`a`{{execute}} <!-- expect: `b`{{execute}} -->\n    `c`{{execute}}\n"
+    assert [s.text for s in scan(source, "s.md").snippets] == ["a", "c"]
+    assert [s.text for s in render_markdown(source, "s.md").snippets] == ["a", "c"]

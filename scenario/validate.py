@@ -143,7 +143,7 @@ def _check_page(scenario: Scenario, page: Page, label: str) -> Iterator[Diagnost
     where = page.location or manifest_location(scenario)
     for key in SCRIPT_KEYS:
         relative = getattr(page, key)
-        if relative and not (scenario.root / relative).is_file():
+        if relative and not is_file(scenario.root / relative):
             yield _error(where, f"{label}: {key} file not found: {relative}")
     if not page.markdown:
         return
@@ -184,7 +184,7 @@ def _check_images(scenario: Scenario, page: Page, found: ScanResult) -> Iterator
         parts = urlsplit(image.path)
         if parts.scheme or parts.netloc or image.path.startswith(("/", "[[", "{{")) or not parts.path:
             continue
-        if not (base / unquote(parts.path)).is_file():
+        if not is_file(base / unquote(parts.path)):
             yield _error(image.location, f"image not found: {image.path}")
 
 
@@ -257,6 +257,14 @@ def _modifier_hint(word: str) -> str:
     return close[0] if close and close[0] != word else ""
 
 
+def is_file(path: Path) -> bool:
+    """True for an existing regular file; False for anything else, odd names (NUL bytes) included."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _check_assets(scenario: Scenario) -> Iterator[Diagnostic]:
     for asset in scenario.assets:
         where = asset.location or manifest_location(scenario)
@@ -281,6 +289,6 @@ def asset_files(root: Path, asset: Asset) -> list[Path]:
     base = root / asset.source_dir if asset.source_dir else root
     if not glob.has_magic(asset.file):
         path = base / asset.file
-        return [path] if path.is_file() else []
+        return [path] if is_file(path) else []
     pattern = str(base / asset.file)
-    return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+    return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if is_file(Path(p)))

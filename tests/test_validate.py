@@ -264,3 +264,11 @@ def test_killercoda_spellings_in_a_katacoda_scenario(tmp_path: Path) -> None:
         "steps/step1.md:1:14: warning: {{}} is Killercoda's; Katacoda shows {{}} as text",
     ]
     assert lines(build(tmp_path, markdown, source_format="killercoda")) == []
+
+
+def test_odd_file_names_are_reported_not_raised(tmp_path: Path) -> None:
+    scenario = build(tmp_path, "![x](a\x00b.png)\n", verify="v\x00.sh")
+    assert lines(scenario) == [
+        "steps/step1.md:1:6: error: image not found: a\x00b.png",
+        "scenario.yaml:10:5: error: step 1: verify file not found: v\x00.sh",
+    ]

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,9 +204,12 @@ def run_verify(script: str, home: Path) -> subprocess.CompletedProcess[str]:
 def test_step3_verify_fails_before_the_commit_and_passes_after(scenario: Scenario, tmp_path: Path) -> None:
     step = scenario.steps[2]
     assert step.verify is not None
-    assert run_verify(step.verify, tmp_path).returncode != 0  # no app yet
+    no_app = run_verify(step.verify, tmp_path)
+    assert (no_app.returncode, no_app.stdout, no_app.stderr) == (1, "", "there is no ~/mountains folder\n")
     copy_app(tmp_path)
-    assert run_verify(step.verify, tmp_path).returncode != 0  # the app, not yet a repository
+    no_repository = run_verify(step.verify, tmp_path)
+    wanted = "~/mountains is not a Git repository yet: run git init\n"
+    assert (no_repository.returncode, no_repository.stderr) == (1, wanted)
     commit = next(item.text for item in snippets(step) if item.text.startswith("git init"))
     done = subprocess.run(
         ["bash", "-c", f"cd ~/mountains && {commit}"], env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
@@ -212,11 +220,72 @@ def test_step3_verify_fails_before_the_commit_and_passes_after(scenario: Scenari
     assert (result.returncode, result.stdout) == (0, "done\n")
 
 
-def test_step8_verify_reads_the_page(scenario: Scenario, tmp_path: Path) -> None:
+def start_app_process(script: str, env: dict[str, str], ready: str) -> tuple[subprocess.Popen[str], str]:
+    """Start one side of the real app from the repository; wait for the first line starting with `ready`."""
+    process = subprocess.Popen(
+        [sys.executable, str(APP / script)], env={**os.environ, **env}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith(ready):
+            return process, line
+    raise AssertionError(f"{script} exited early:\n{''.join(seen)}")
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """Stop a process started by start_app_process."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@pytest.fixture
+def app_on_node_port() -> Iterator[str]:
+    """The real server and web client, the client on 30300 where step 8's check looks for it."""
+    server, line = start_app_process("server/server.py", {"PORT": "0"}, "listening on")
+    try:
+        env = {"PORT": "30300", "MOUNTAINS_SERVER": f"localhost:{line.split()[-1]}"}
+        client, _ = start_app_process("client/app.py", env, " * Running on")
+        try:
+            yield "http://localhost:30300"
+        finally:
+            stop(client)
+    finally:
+        stop(server)
+
+
+def post(url: str, fields: dict[str, str]) -> None:
+    """Send a form as the browser does (urllib follows the 303 back to the list)."""
+    body = urllib.parse.urlencode(fields).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10) as response:
+        assert response.status == 200
+
+
+def test_step8_verify_fails_until_a_mountain_is_added_and_mont_blanc_removed(
+    scenario: Scenario, app_on_node_port: str, tmp_path: Path
+) -> None:
     step = scenario.steps[7]
     assert step.verify is not None
-    text = (ROOT / step.verify).read_text()
-    assert "http://localhost:30300/" in text and "Mont Blanc" in text
+    before = run_verify(step.verify, tmp_path)
+    assert (before.returncode, before.stderr) == (1, "Mont Blanc is still on the list\n")
+    with urllib.request.urlopen(app_on_node_port + "/", timeout=10) as response:
+        page = response.read().decode()
+    found = re.search(r"<td>Mont Blanc</td>.*?/mountains/([^/\"]+)/edit", page, re.DOTALL)
+    assert found, page
+    post(f"{app_on_node_port}/mountains/{found[1]}/delete", {})
+    removed_only = run_verify(step.verify, tmp_path)
+    assert (removed_only.returncode, removed_only.stderr) == (1, "no mountain of yours on the list yet\n")
+    post(f"{app_on_node_port}/mountains", {"name": "Ben Nevis", "elevation": "1345", "location": "Scotland"})
+    after = run_verify(step.verify, tmp_path)
+    assert (after.returncode, after.stdout) == (0, "done\n")
 
 
 def test_scenario_validates_strict_clean() -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from scenario.standins import DEBIAN_TAG
+
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_STEPS = (3, 4, 5, 6)
 CLUSTER_STEPS = (1, 2, 7, 8)
@@ -56,3 +58,30 @@ def test_scenario_passes_with_docker_and_skips_the_cluster_steps() -> None:
         assert rows and all(status == "SKIPPED" and reason == SKIP_REASON for _, status, reason in rows), rows
     summary = re.search(r"^(\d+) passed, 0 failed, (\d+) skipped$", output, re.MULTILINE)
     assert summary, output[-2000:]
+
+
+def verify(number: int, home: Path) -> tuple[int, str, str]:
+    """Run step `number`'s verify script as the checker does: bash in the learner's home, nothing else set."""
+    env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+    done = subprocess.run(
+        ["bash", str(ROOT / "steps" / f"step{number}-verify.sh")], cwd=home, env=env, capture_output=True,
+        text=True, check=False, timeout=120,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.docker
+def test_image_checks_say_what_is_missing(tmp_path: Path) -> None:
+    tag_public_bases()
+    setup = subprocess.run(["bash", "steps/intro-background.sh"], cwd=ROOT, capture_output=True, text=True,
+                           check=False, timeout=300)
+    assert (setup.returncode, setup.stdout) == (0, "done\n")  # it removed the tags an earlier run left
+    for number, kind in ((4, "bloated"), (5, "small"), (6, "secure")):
+        assert verify(number, tmp_path) == (1, "", f"no image */mountains-server-{kind}:0.1.0 yet\n")
+    fake = "localhost:30500/mountains-server-secure:0.1.0"  # a Debian with a shell, run as root
+    tagged = subprocess.run(["docker", "tag", DEBIAN_TAG, fake], check=False)
+    assert tagged.returncode == 0
+    try:
+        assert verify(6, tmp_path) == (1, "", f"{fake} runs as root\n")
+    finally:
+        subprocess.run(["docker", "rmi", fake], capture_output=True, check=False)

@@ -122,6 +122,8 @@ def _check_environment(scenario: Scenario) -> Iterator[Diagnostic]:
     env = scenario.environment
     if env.uilayout not in KNOWN_LAYOUTS:
         yield _warning(where, f"unknown uilayout '{env.uilayout}' (known: {', '.join(KNOWN_LAYOUTS)})")
+    if env.dashboards and not env.show_dashboard and scenario.source_format != "killercoda":
+        yield _warning(where, "dashboards are shown only with showdashboard: true")
     for dashboard in env.dashboards:
         if dashboard.port is not None and not 0 < dashboard.port < 65536:
             yield _error(where, f"dashboard '{dashboard.name}' has port {dashboard.port}, not in 1-65535")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scenario.model import Asset, Environment, Page, Scenario, Severity, SourceLocation
+from scenario.model import Asset, Dashboard, Environment, Page, Scenario, Severity, SourceLocation
 from scenario.validate import asset_files, host_limit, validate
 
 STEP_AT = SourceLocation("scenario.yaml", 10, 5)
@@ -272,3 +272,13 @@ def test_odd_file_names_are_reported_not_raised(tmp_path: Path) -> None:
         "steps/step1.md:1:6: error: image not found: a\x00b.png",
         "scenario.yaml:10:5: error: step 1: verify file not found: v\x00.sh",
     ]
+
+
+def test_dashboards(tmp_path: Path) -> None:
+    hidden = Environment(dashboards=(Dashboard("App", port=80), Dashboard("Bad", port=70000)))
+    assert lines(build(tmp_path, environment=hidden)) == [
+        "scenario.yaml: error: dashboard 'Bad' has port 70000, not in 1-65535",
+        "scenario.yaml: warning: dashboards are shown only with showdashboard: true",
+    ]
+    shown = Environment(dashboards=(Dashboard("App", port=80),), show_dashboard=True)
+    assert lines(build(tmp_path, environment=shown)) == []

@@ -91,6 +91,8 @@ class ScanResult:
     quizzes: tuple[Quiz, ...] = ()
     placeholders: tuple[Placeholder, ...] = ()
     images: tuple[ImageRef, ...] = ()
+    # where each snippet's action token (`{{`) starts, aligned with `snippets`: for rewriting tokens
+    action_tokens: tuple[SourceLocation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -111,6 +113,7 @@ class _Collector:
     lines: list[str]
     snippets: list[Snippet] = field(default_factory=list)
     ends: list[tuple[int, int]] = field(default_factory=list)  # (line, col) after each snippet's token
+    tokens: list[SourceLocation] = field(default_factory=list)  # where each snippet's token starts
     editor_blocks: list[EditorBlock] = field(default_factory=list)
     quizzes: list[Quiz] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -242,6 +245,7 @@ def scan(text: str, path: str) -> ScanResult:
         quizzes=tuple(out.quizzes),
         placeholders=tuple(out.placeholders),
         images=tuple(out.images),
+        action_tokens=tuple(out.tokens),
         diagnostics=tuple(sorted(out.diagnostics, key=lambda d: (d.location.line, d.location.col))),
     )
 
@@ -332,6 +336,7 @@ def _token_after(out: _Collector, index: int, end: int) -> ActionToken | None:
         token = parse_action(inner)
         if token is not None:
             out.ends.append((index, token_match.end()))
+            out.tokens.append(out.at(index, token_match.start()))
         elif looks_like_action(inner):
             _warn_unknown(out, index, end, inner)
         return token

@@ -348,3 +348,9 @@ def test_snippet_inside_an_expect_comment_is_not_a_snippet():
     source = "`a`{{execute}} <!-- expect: `b`{{execute}} -->\n    `c`{{execute}}\n"
     assert [s.text for s in scan(source, "s.md").snippets] == ["a", "c"]
     assert [s.text for s in render_markdown(source, "s.md").snippets] == ["a", "c"]
+
+
+def test_action_token_locations_line_up_with_snippets():
+    found = scan("`a\nb`{{execute T2}} x `c`{{}}\n\n```\nd\n```{{copy}}\n", "s.md")
+    assert [s.text for s in found.snippets] == ["a b", "c", "d"]
+    assert [str(t) for t in found.action_tokens] == ["s.md:2:3", "s.md:2:23", "s.md:6:4"]

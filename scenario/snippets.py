@@ -480,10 +480,15 @@ def _attach_annotations(out: _Collector, blocks: list[Block]) -> None:
         _apply_annotations(out, index, 0, owner.get(probe))
     for line_index, number in sorted(owner.items()):
         _apply_annotations(out, line_index, out.ends[number][1], number)
+    for block in blocks:  # comments in running text, before any snippet of their line, are orphans
+        for index in range(block.start, block.end) if block.kind == "text" else ():
+            stop = out.ends[owner[index]][1] if index in owner else len(out.lines[index])
+            _apply_annotations(out, index, 0, None, stop)
 
 
-def _apply_annotations(out: _Collector, index: int, start: int, target: int | None) -> None:
-    for match in ANNOTATION_RE.finditer(out.lines[index], start):
+def _apply_annotations(out: _Collector, index: int, start: int, target: int | None, stop: int = -1) -> None:
+    line = out.lines[index]
+    for match in ANNOTATION_RE.finditer(line, start, stop if stop >= 0 else len(line)):
         col = match.start()
         if target is None:
             out.report(

@@ -354,3 +354,16 @@ def test_action_token_locations_line_up_with_snippets():
     found = scan("`a\nb`{{execute T2}} x `c`{{}}\n\n```\nd\n```{{copy}}\n", "s.md")
     assert [s.text for s in found.snippets] == ["a b", "c", "d"]
     assert [str(t) for t in found.action_tokens] == ["s.md:2:3", "s.md:2:23", "s.md:6:4"]
+
+
+def test_expect_comments_in_running_text_without_a_snippet_before_them_are_orphans():
+    source = (
+        "Some text <!-- expect: a --> then `ls`{{execute}} <!-- expect: b -->\n"
+        "More <!-- requires: docker -->\n"
+    )
+    found = scan(source, "s.md")
+    assert found.snippets[0].expect == "b"
+    assert messages(source) == [
+        "s.md:1:11: warning: 'expect' comment is not right after a snippet; it is ignored",
+        "s.md:2:6: warning: 'requires' comment is not right after a snippet; it is ignored",
+    ]

@@ -129,8 +129,9 @@ def _check_environment(scenario: Scenario) -> Iterator[Diagnostic]:
             yield _error(where, f"dashboard '{dashboard.name}' has port {dashboard.port}, not in 1-65535")
     for terminal in env.terminals:
         match = re.fullmatch(r"host(\d+)", terminal.target)
-        if match and int(match.group(1)) > host_limit(scenario):
-            yield _error(where, f"terminal '{terminal.name}' targets {terminal.target}, beyond the hosts")
+        hosts = host_limit(scenario)
+        if match and int(match.group(1)) > hosts:
+            yield _error(where, f"terminal '{terminal.name}' targets {terminal.target}, but {_hosts(hosts)}")
 
 
 def has_editor(scenario: Scenario) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from scenario.model import Asset, Dashboard, Environment, Page, Scenario, Severity, SourceLocation
+from scenario.model import Asset, Dashboard, Environment, Page, Scenario, Severity, SourceLocation, Terminal
 from scenario.validate import asset_files, host_limit, validate
 
 STEP_AT = SourceLocation("scenario.yaml", 10, 5)
@@ -282,3 +283,11 @@ def test_dashboards(tmp_path: Path) -> None:
     ]
     shown = Environment(dashboards=(Dashboard("App", port=80),), show_dashboard=True)
     assert lines(build(tmp_path, environment=shown)) == []
+
+
+def test_terminals_must_target_existing_hosts(tmp_path: Path) -> None:
+    environment = Environment(terminals=(Terminal("Server", "host01"), Terminal("Worker", "host02")))
+    assert lines(build(tmp_path, environment=environment)) == [
+        "scenario.yaml: error: terminal 'Worker' targets host02, but the environment has 1 host",
+    ]
+    assert lines(build(tmp_path, environment=dataclasses.replace(environment, hosts=2))) == []

@@ -305,3 +305,32 @@ def test_quiz_with_several_accepted_answers_has_one_box() -> None:
     out = html(">>Q1: Name a shell<<\n=== bash\n=== sh\n")
     assert out.count('type="text"') == 1
     assert '<input class="quiz-answer" type="hidden" name="quiz-0" data-match="exact" data-answer="sh"' in out
+
+
+@pytest.mark.parametrize(
+    ("token", "classes"),
+    [
+        ("{{execute}}", "execute"),
+        ("{{exec}}", "execute"),
+        ("{{copy}}", "copy"),
+        ("{{open}}", "open"),
+        ("{{}}", "nocopy"),
+        ("{{execute T2}}", "execute T2"),
+        ("{{execute HOST2}}", "execute HOST2"),
+        ("{{execute interrupt}}", "execute interrupt"),
+        ("{{exec interrupt}}", "execute interrupt"),
+        ("{{execute ctrl-seq}}", "execute ctrl-seq"),
+        ("{{execute no-newline}}", "execute no-newline"),
+        ("{{execute test-uname}}", "execute test-uname"),
+        ("{{execute interrupt T1}}", "execute interrupt T1"),
+        ("{{execute T3 interrupt}}", "execute T3 interrupt"),
+        ("{{copy test-x}}", "copy test-x"),
+    ],
+)
+@pytest.mark.parametrize("fenced", [False, True])
+def test_every_action_form_gets_its_classes_inline_and_fenced(token: str, classes: str, fenced: bool) -> None:
+    source = f"```\nls\n```{token}\n" if fenced else f"Run `ls`{token}.\n"
+    out = html(source)
+    assert f'<code class="{classes}"' in out
+    assert out.count('data-snippet="0"') == 1
+    assert out.count(COPY) == (0 if token == "{{}}" else 1)

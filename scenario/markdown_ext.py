@@ -31,6 +31,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from scenario.annotate import blank_annotations
 from scenario.md_blocks import QUESTION_RE, Block, editor_content, quiz_answer, segment
 from scenario.model import Action, EditorBlock, Quiz, Snippet, SourceLocation
 from scenario.snippets import (
@@ -38,7 +39,6 @@ from scenario.snippets import (
     KATACODA_URL_RE,
     TOKEN_RE,
     TRAFFIC_RE,
-    blank_annotations,
     fence_body,
     fence_highlights,
     fence_language,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import difflib
-import functools
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from scenario import annotate
+from scenario.annotate import BROKEN_ANNOTATION_RE, blank_annotations
 from scenario.md_blocks import (
     EDITOR_TARGETS,
     HEADING_RE,
@@ -41,7 +40,6 @@ VERBS: dict[str, Action] = {
     "open": Action.OPEN,
 }
 FLAG_MODIFIERS = ("interrupt", "ctrl-seq", "no-newline")
-KNOWN_REQUIREMENTS = ("docker", "kubernetes")
 
 # The same code-span pattern as Python-Markdown's backtick pattern: one line, closing run of equal length.
 CODE_SPAN_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
@@ -49,8 +47,6 @@ CODE_SPAN_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
 TOKEN_RE = re.compile(r"\{\{([^{}\n]*)\}\}")
 LOOSE_TOKEN_RE = re.compile(r"[ \t]+\{\{([^{}\n]*)\}\}")
 WORDS_RE = re.compile(r"[A-Za-z][\w-]*(?:[ \t]+[\w-]+)*")
-ANNOTATION_RE = re.compile(r"<!--\s*(expect-exit|expect|requires)\s*:(.*?)-->")
-BROKEN_ANNOTATION_RE = re.compile(r"\s*(<!--\s*(expect-exit|expect|requires)\s*:)")
 IMAGE_MD_RE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 IMAGE_TAG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 # Katacoda's port URL; one port link however it is spelt (with or without scheme and domain placeholder).
@@ -193,14 +189,6 @@ def make_snippet(
     )
 
 
-def blank_annotations(line: str, *, strip: bool = True) -> str:
-    """The line with its expect/requires comments blanked (no code is sought there), trailing ones cut."""
-    blanked = ANNOTATION_RE.sub(lambda match: " " * len(match.group(0)), line)
-    if strip and blanked != line and len(blanked.rstrip()) < len(line.rstrip()):
-        return blanked.rstrip()
-    return blanked
-
-
 def inline_payload(raw: str) -> str:
     """The text an inline code span types: its content, line breaks as spaces, without surrounding blanks."""
     return raw.replace("\n", " ").strip()
@@ -238,7 +226,7 @@ def scan(text: str, path: str) -> ScanResult:
     blocks = segment(lines)
     _scan_blocks(out, blocks)
     _scan_placeholders(out)
-    _attach_annotations(out, blocks)
+    annotate.attach(out.lines, blocks, out.snippets, out.ends, out.report)
     return ScanResult(
         snippets=tuple(out.snippets),
         editor_blocks=tuple(out.editor_blocks),
@@ -465,81 +453,3 @@ def _scan_placeholders(out: _Collector) -> None:
     for index, line in enumerate(out.lines):
         for start, _end, name, port in placeholders_in(line):
             out.placeholders.append(Placeholder(name, port, out.at(index, start)))
-
-
-def _attach_annotations(out: _Collector, blocks: list[Block]) -> None:
-    """Fill expect/expect-exit/requires from the comments right after each snippet; warn about orphans."""
-    owner: dict[int, int] = {}  # line of a snippet's action token -> index of the last snippet there
-    for number, (line, _col) in enumerate(out.ends):
-        owner[line] = number
-    annotation_lines = {i for b in blocks if b.kind == "annotation" for i in range(b.start, b.end)}
-    for index in sorted(annotation_lines):
-        probe = index - 1
-        while probe in annotation_lines:
-            probe -= 1
-        _apply_annotations(out, index, 0, owner.get(probe))
-    for line_index, number in sorted(owner.items()):
-        _apply_annotations(out, line_index, out.ends[number][1], number)
-    for block in blocks:  # comments in running text, before any snippet of their line, are orphans
-        for index in range(block.start, block.end) if block.kind == "text" else ():
-            stop = out.ends[owner[index]][1] if index in owner else len(out.lines[index])
-            _apply_annotations(out, index, 0, None, stop)
-
-
-def _apply_annotations(out: _Collector, index: int, start: int, target: int | None, stop: int = -1) -> None:
-    line = out.lines[index]
-    for match in ANNOTATION_RE.finditer(line, start, stop if stop >= 0 else len(line)):
-        col = match.start()
-        if target is None:
-            out.report(
-                Severity.WARNING,
-                index,
-                col,
-                f"'{match.group(1)}' comment is not right after a snippet; it is ignored",
-            )
-            continue
-        _apply_one(out, index, col, target, match.group(1), match.group(2).strip())
-
-
-def _apply_one(out: _Collector, index: int, col: int, target: int, key: str, value: str) -> None:
-    snippet = out.snippets[target]
-    if key == "expect":
-        error, doubts = regex_problems(value)
-        if error is not None:
-            out.report(Severity.ERROR, index, col, f"expect: invalid regular expression: {error}")
-            return
-        for doubt in doubts:
-            out.report(Severity.WARNING, index, col, f"expect: {doubt}")
-        out.snippets[target] = _replace(snippet, expect=value)
-    elif key == "expect-exit":
-        if not re.fullmatch(r"-?\d+", value):
-            out.report(Severity.ERROR, index, col, f"expect-exit: '{value}' is not an integer")
-            return
-        out.snippets[target] = _replace(snippet, expect_exit=int(value))
-    else:
-        names = tuple(word for word in re.split(r"[\s,]+", value) if word)
-        for name in names:
-            if name not in KNOWN_REQUIREMENTS:
-                out.report(
-                    Severity.WARNING,
-                    index,
-                    col,
-                    f"requires: unknown requirement '{name}' (known: {', '.join(KNOWN_REQUIREMENTS)})",
-                )
-        out.snippets[target] = _replace(snippet, requires=snippet.requires + names)
-
-
-@functools.cache
-def regex_problems(pattern: str) -> tuple[str | None, tuple[str, ...]]:
-    """Why `pattern` does not compile (or None), and the warnings Python gives about it."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            re.compile(pattern, re.UNICODE)  # explicit flag: its own cache entry, so warnings show
-        except re.error as error:
-            return str(error), ()
-    return None, tuple(str(warning.message) for warning in caught)
-
-
-def _replace(snippet: Snippet, **changes: object) -> Snippet:
-    return dataclasses.replace(snippet, **changes)  # type: ignore[arg-type]

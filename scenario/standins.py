@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +30,7 @@ DEFAULT_MIRROR = "http://deb.debian.org/debian"
 RECIPE_LABEL = "org.mountains.standin.recipe"
 STANDS_FOR_LABEL = "org.mountains.standin.stands-for"
 DEBIAN_TAG = "mountains-standin/debian:bookworm"
+START_IT = "start it with `make docker-engine`"
 BUILD_TIMEOUT = 1200  # seconds an engine call may stay silent (a long RUN step, a big import)
 # Bump when the way the Debian root file system is made changes (the hash then changes too).
 ROOTFS_RECIPE = "debootstrap --variant=minbase bookworm; sources from host; no apt caches or lists; v1"
@@ -247,13 +250,18 @@ def is_standin(client: docker.DockerClient, reference: str) -> bool:
 
 def connect() -> docker.DockerClient:
     """A client for the local engine; StandinError with a clear message if it does not answer."""
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    if host.startswith("unix://") and not Path(host.removeprefix("unix://")).exists():
+        # Checked first: docker-py would leak the socket it fails to connect.
+        raise StandinError(f"the Docker engine does not answer (no socket at {host}); {START_IT}")
+    client: docker.DockerClient | None = None
     try:
         client = docker.from_env(timeout=BUILD_TIMEOUT)
         client.ping()
     except docker.errors.DockerException as error:
-        raise StandinError(
-            f"the Docker engine does not answer ({error}); start it with `make docker-engine`"
-        ) from None
+        if client is not None:
+            client.close()
+        raise StandinError(f"the Docker engine does not answer ({error}); {START_IT}") from None
     return client
 
 
@@ -268,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        ensure(connect(), tag_public=args.tag_public)
+        client = connect()
+        with contextlib.closing(client):
+            ensure(client, tag_public=args.tag_public)
     except StandinError as error:
         print(f"stand-in-bases: error: {error}", file=sys.stderr)
         return 1

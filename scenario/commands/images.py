@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
+
+import docker
 
 from scenario import imagesize, standins
 from scenario.errors import ScenarioError
@@ -31,19 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the command."""
     try:
-        client = standins.connect()
-        if args.bases == "standin":
-            standins.ensure(client)
-            bases = imagesize.standin_bases()
-        else:
-            bases = imagesize.public_bases(imagesize.image_labels(client))
-        for role, choice in sorted(bases.items()):
-            print(f"base {role}: {choice.image}" + ("" if choice.stand_in else " (public image)"))
-        try:
-            sizes = imagesize.measure(client, bases, args.prefix, print)
-        finally:
-            if args.remove:
-                imagesize.remove(client, args.prefix)
+        with contextlib.closing(standins.connect()) as client:
+            sizes, bases = measure(client, args)
     except (standins.StandinError, imagesize.MeasureError) as error:
         raise ScenarioError(f"build.py images: error: {error}") from None
     data = imagesize.report(sizes, bases, args.prefix)
@@ -55,3 +47,22 @@ def run(args: argparse.Namespace) -> int:
         f"secure/limit = {ratios['server_secure_to_limit']:.3f}"
     )
     return 0
+
+
+def measure(
+    client: docker.DockerClient, args: argparse.Namespace
+) -> tuple[dict[str, int], dict[str, imagesize.BaseChoice]]:
+    """Choose the bases, build every image on them and measure it (removing them after, with --remove)."""
+    if args.bases == "standin":
+        standins.ensure(client)
+        bases = imagesize.standin_bases()
+    else:
+        bases = imagesize.public_bases(imagesize.image_labels(client))
+    for role, choice in sorted(bases.items()):
+        print(f"base {role}: {choice.image}" + ("" if choice.stand_in else " (public image)"))
+    try:
+        sizes = imagesize.measure(client, bases, args.prefix, print)
+    finally:
+        if args.remove:
+            imagesize.remove(client, args.prefix)
+    return sizes, bases

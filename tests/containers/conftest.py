@@ -25,12 +25,14 @@ LABEL = {"org.mountains.test": SESSION}  # on every container and network the te
 
 
 @pytest.fixture(scope="session")
-def engine() -> docker.DockerClient:
+def engine() -> Iterator[docker.DockerClient]:
     """The local Docker engine; the test fails (never skips) when it does not answer."""
     try:
-        return standins.connect()
+        client = standins.connect()
     except standins.StandinError as error:
         pytest.fail(f"container tests need a Docker engine: {error}", pytrace=False)
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")

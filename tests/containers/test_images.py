@@ -174,3 +174,28 @@ def test_measurement_writes_sizes_and_chart(
     for spec in imagesize.SPECS:  # --remove took the measurement's tags away again
         with pytest.raises(docker.errors.ImageNotFound):
             engine.images.get(imagesize.tag_for(prefix, spec.name))
+
+
+def test_stand_ins_are_reused_by_recipe_and_tagged_under_public_names(
+    engine: docker.DockerClient, bases: dict[str, imagesize.BaseChoice]
+) -> None:
+    before = {
+        b.public: b.public in {t for image in engine.images.list() for t in image.tags}
+        for b in standins.BASES
+    }
+    lines: list[str] = []
+    standins.ensure(engine, log=lines.append, tag_public=True)
+    try:
+        assert [line for line in lines if "up to date" in line] == [
+            line for line in lines if "recipe" in line
+        ]
+        assert sum("up to date" in line for line in lines) == 4  # Debian and the three stand-ins: no rebuild
+        for stand_in in standins.BASES:
+            assert engine.images.get(stand_in.public).id == engine.images.get(stand_in.tag).id
+            assert imagesize.image_labels(engine)(stand_in.public) is not None
+        with pytest.raises(imagesize.MeasureError, match="this is a local stand-in"):
+            imagesize.public_bases(imagesize.image_labels(engine))
+    finally:
+        for public, existed in before.items():
+            if not existed:  # leave the engine as it was
+                engine.images.remove(public)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import select
 import signal
 import threading
 import time
@@ -12,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ptyprocess import PtyProcess
+from ptyprocess import PtyProcess, PtyProcessError
 
 # Typed once after bash starts: no line editing (the tty does the line discipline), no echo, no prompts,
 # and a PROMPT_COMMAND that remembers the first non-zero status of a command's lines.
@@ -56,6 +57,7 @@ class Shell:
         self._scanned = 0  # how far the buffer was searched for a sentinel
         self._done = threading.Condition()
         self._eof = False
+        self._stopping = threading.Event()
         self._reader = threading.Thread(target=self._read, name=f"shell-{name}", daemon=True)
         self._reader.start()
 
@@ -65,12 +67,16 @@ class Shell:
         return int(self._process.pid)
 
     def _read(self) -> None:
+        """Copy the terminal's output into the buffer until EOF or close(); never reads a closed fd."""
         fd = self._process.fd
-        while True:
+        while not self._stopping.is_set():
             try:
-                data = os.read(fd, 65536)
-            except OSError:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                data = os.read(fd, 65536) if ready else None
+            except (OSError, ValueError):
                 data = b""
+            if data is None:
+                continue
             with self._done:
                 if not data:
                     self._eof = True
@@ -176,9 +182,10 @@ class Shell:
     def close(self) -> None:
         """Kill the shell and every process of its session (jobs and servers started in it)."""
         kill_session(self.pid)
-        with contextlib.suppress(OSError):
+        self._stopping.set()
+        self._reader.join()  # before the fd is closed, so that its number is never read once reused
+        with contextlib.suppress(OSError, PtyProcessError):
             self._process.close(force=True)
-        self._reader.join(timeout=2)
 
 
 def kill_session(sid: int, patience: float = 2.0) -> None:

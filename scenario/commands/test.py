@@ -161,6 +161,16 @@ def stop(sandbox: Sandbox | None) -> None:
     """Close the sandbox and, for a local one, kill any process it left behind (safe to call twice)."""
     if sandbox is None:
         return
+    # A second Ctrl-C while this runs is ignored: cleaning up must not be cut short.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        _stop(sandbox)
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+
+
+def _stop(sandbox: Sandbox) -> None:
     local = sandbox.kind == "local"
     if local:
         reap_local(sandbox.home)

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -43,7 +45,8 @@ def processes_with(marker: str) -> list[str]:
     return found
 
 
-def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path, presses: int) -> None:
     marker = f"3000.{random.randrange(10**6):06d}"
     write_scenario(tmp_path / "scenario", marker)
     process = subprocess.Popen(
@@ -61,7 +64,9 @@ def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path) -> None:
     while len(processes_with(marker)) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(processes_with(marker)) == 3, processes_with(marker)
-    process.send_signal(signal.SIGINT)
+    for _ in range(presses):  # a second Ctrl-C, impatient, lands while cleaning up
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err == "build.py test: interrupted; the sandbox and its processes were stopped\n"

@@ -21,8 +21,20 @@ from scenario.sandbox.base import Sandbox
 HELP = "run a scenario's scripts and snippets headlessly in a sandbox and report like a test runner"
 
 
+EPILOG = """\
+Each page runs in order: its background script, its foreground script (typed in T1), its execute
+snippets (each in its terminal; one persistent shell per terminal; copy-only snippets are not run)
+and copy-to-editor blocks, then its verify script. A snippet fails when it exits non-zero or outlasts
+--timeout. Under a snippet, <!-- expect: REGEX --> (searched in its output), <!-- expect-exit: N -->
+and <!-- requires: docker --> say more. A command that a later snippet interrupts (a server) is left
+running once it has printed its expect, or after 2 s. Exit status: 0 all passed (skips allowed),
+1 something failed, 2 bad usage, 130 interrupted."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the scenario folder (default: .)")
     parser.add_argument(
         "--sandbox",

@@ -200,3 +200,13 @@ def test_warnings_are_printed_and_the_run_goes_on(capsys: pytest.CaptureFixture[
     assert code == 0 and lines[-1] == "14 passed, 0 failed, 0 skipped"
     warning = "warning: a copy-to-editor block needs an editor layout (uilayout is 'terminal')"
     assert err.startswith(f"{tmp_path}/passing/steps/step1.md:36:1: {warning}\n")
+
+
+def test_help_explains_the_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    from scenario.commands.test import EPILOG
+
+    assert main(["test", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: build.py test [-h] [--sandbox {local,docker}] [--image IMG] [--step N]")
+    assert out.endswith(EPILOG + "\n")
+    assert "<!-- expect: REGEX --> (searched in its output)" in EPILOG

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 TAIL_LINES = 25  # lines of a failure's output shown on the console
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 _STATED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|to)?\s*(\d+(?:\.\d+)?)?\s*(h|hours?|m|mins?|minutes?)\b")
 
 
@@ -143,16 +144,21 @@ def write_junit(report: Report, path: Path) -> None:
             time=f"{outcome.seconds:.3f}",
         )
         if outcome.status is Status.FAILED:
-            failure = ET.SubElement(case, "failure", message=outcome.reason)
-            failure.text = outcome.output
+            failure = ET.SubElement(case, "failure", message=xml_text(outcome.reason))
+            failure.text = xml_text(outcome.output)
         elif outcome.status is Status.SKIPPED:
-            ET.SubElement(case, "skipped", message=outcome.reason)
+            ET.SubElement(case, "skipped", message=xml_text(outcome.reason))
     tree = ET.ElementTree(suite)
     ET.indent(tree)
     path.parent.mkdir(parents=True, exist_ok=True)
     tree.write(path, encoding="utf-8", xml_declaration=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML cannot hold (a terminal's bell, NULs...)."""
+    return _NOT_XML.sub("", text)
 
 
 def transcript_name(page: str) -> str:

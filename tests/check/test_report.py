@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from scenario.check_report import (
     print_outcome,
     print_summary,
     tail,
+    write_junit,
 )
 
 
@@ -85,3 +88,25 @@ def test_summary_compares_measured_with_stated_time() -> None:
         "  total       541.2s  the scenario states '45 minutes' (20% of it)\n"
         "1 passed, 1 failed, 1 skipped\n"
     )
+
+
+def test_junit_holds_no_control_characters(tmp_path: Path) -> None:
+    report = Report("Bells", "")
+    report.outcomes = [
+        Outcome(
+            "step 1",
+            "",
+            "steps/step1.md:3",
+            "execute T1",
+            Status.FAILED,
+            0.5,
+            "exit 1",
+            "ding\x07\x00 done\n",
+        )
+    ]
+    write_junit(report, tmp_path / "junit.xml")
+    text = (tmp_path / "junit.xml").read_text()
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuite name=\"Bells\"")
+    assert text.endswith("</testsuite>\n")
+    failure = ET.parse(tmp_path / "junit.xml").getroot().find("testcase/failure")
+    assert failure is not None and failure.text == "ding done\n"

@@ -49,12 +49,15 @@ def processes_with(marker: str) -> list[str]:
 def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path, presses: int) -> None:
     marker = f"3000.{random.randrange(10**6):06d}"
     write_scenario(tmp_path / "scenario", marker)
+    temp = tmp_path / "temp"  # where the local sandbox makes its folder
+    temp.mkdir()
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "test", str(tmp_path / "scenario")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
+        env=dict(os.environ, TMPDIR=str(temp)),
     )
     assert process.stdout is not None
     lines = [process.stdout.readline() for _ in range(3)]
@@ -64,6 +67,7 @@ def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path, presses: int) -> 
     while len(processes_with(marker)) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(processes_with(marker)) == 3, processes_with(marker)
+    assert len(list(temp.iterdir())) == 1
     for _ in range(presses):  # a second Ctrl-C, impatient, lands while cleaning up
         process.send_signal(signal.SIGINT)
         time.sleep(0.05)
@@ -72,3 +76,4 @@ def test_ctrl_c_stops_everything_and_exits_130(tmp_path: Path, presses: int) -> 
     assert err == "build.py test: interrupted; the sandbox and its processes were stopped\n"
     assert "passed" not in out
     assert processes_with(marker) == []
+    assert list(temp.iterdir()) == []

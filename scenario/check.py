@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from scenario.check_plan import CheckOptions, Click, PageRun, control_bytes, edited, editor_path, plan, typed
 from scenario.check_report import Outcome, PageTime, Report, Status
-from scenario.check_shell import CommandResult, Shell
+from scenario.check_shell import CommandResult, Shell, ShellError
 from scenario.model import EditorBlock, Scenario, Snippet, SourceLocation
 from scenario.readers.common import display_path
 from scenario.sandbox.assets import HOSTS as ASSET_HOSTS
@@ -146,7 +146,11 @@ class Checker:
         if text is None:
             self._record(where, "foreground", Status.FAILED, started, reason="script not found")
             return
-        result = self.shell(1).run(text.rstrip("\n"), self.options.timeout)
+        try:
+            result = self.shell(1).run(text.rstrip("\n"), self.options.timeout)
+        except ShellError as error:
+            self._record(where, "foreground", Status.FAILED, started, reason=str(error))
+            return
         reason = self._judge(result, None, None)
         status = Status.PASSED if not reason else Status.FAILED
         self._record(
@@ -217,15 +221,13 @@ class Checker:
             reason = f"runs on HOST{snippet.host}, a machine this sandbox does not have"
             self._record_snippet(snippet, Status.SKIPPED, started, reason=reason)
             return
-        shell = self.shell(snippet.terminal)
-        if snippet.interrupt:
-            self._interrupt(snippet.terminal)
-            shell = self.shell(snippet.terminal)
+        try:
+            shell = self._terminal_for(snippet)
+        except ShellError as error:
+            self._record_snippet(snippet, Status.FAILED, started, reason=str(error))
+            return
         if snippet.ctrl_seq or snippet.no_newline:
-            keys = control_bytes(snippet.text) if snippet.ctrl_seq else snippet.text
-            shell.type_only(keys)
-            if "\x03" in keys:  # Ctrl-C: let the shell come back before anything else is typed
-                shell.sync(min(10.0, self.options.timeout))
+            self._type_keys(shell, snippet)
             self._record_snippet(snippet, Status.PASSED, started)
             return
         result = self._execute(shell, item)
@@ -234,6 +236,20 @@ class Checker:
             self._interrupt(snippet.terminal)
         status = Status.FAILED if reason else Status.PASSED
         self._record_snippet(snippet, status, started, reason=reason, output=result.output)
+
+    def _terminal_for(self, snippet: Snippet) -> Shell:
+        """The snippet's terminal, after Ctrl-C when the snippet asks for it."""
+        self.shell(snippet.terminal)
+        if snippet.interrupt:
+            self._interrupt(snippet.terminal)
+        return self.shell(snippet.terminal)
+
+    def _type_keys(self, shell: Shell, snippet: Snippet) -> None:
+        """Type a ctrl-seq or no-newline snippet as it is; after a Ctrl-C, wait for the shell to answer."""
+        keys = control_bytes(snippet.text) if snippet.ctrl_seq else snippet.text
+        shell.type_only(keys)
+        if "\x03" in keys:
+            shell.sync(min(10.0, self.options.timeout))
 
     def _execute(self, shell: Shell, item: Click) -> CommandResult:
         """Type the snippet; wait for it to end, or (left running) for its expect or a short grace."""
@@ -275,9 +291,13 @@ class Checker:
         if shell is None or not shell.alive:
             if shell is not None:
                 shell.close()
+            self.shells.pop(terminal, None)
             env = dict(os.environ)
             env.update(self.sandbox.shell_env())
-            shell = Shell(self.sandbox.shell_argv(), env, self.sandbox.shell_cwd(), name=f"T{terminal}")
+            try:
+                shell = Shell(self.sandbox.shell_argv(), env, self.sandbox.shell_cwd(), name=f"T{terminal}")
+            except OSError as error:
+                raise ShellError(f"the shell in T{terminal} did not start: {error}") from error
             self.shells[terminal] = shell
             shell.prepare()
         return shell

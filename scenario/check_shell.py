@@ -30,6 +30,10 @@ _SENTINEL = re.compile(rb"\x1eCHK([0-9a-f]{12}):(\d+)\x1f\r?\n?")
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
+class ShellError(Exception):
+    """A terminal's shell could not be started."""
+
+
 @dataclass(frozen=True)
 class CommandResult:
     """What one command typed into a shell gave: its output, status, and whether it is still running."""
@@ -87,11 +91,12 @@ class Shell:
 
     def prepare(self, timeout: float = 30.0) -> None:
         """Turn the fresh shell into a quiet one whose commands can be told apart; raises on failure."""
-        self._write(_SETUP)
-        result = self.sync(timeout)
+        token = self._token()
+        self._write(_SETUP + self._sentinel_line(token))  # what the shell printed so far is kept
+        result = self.wait(token, timeout)
         if result.exit_code is None:
-            tail = clean(bytes(self._buffer[-400:]))
-            raise RuntimeError(f"the shell in {self.name} did not start: {tail.strip() or 'no output'}")
+            tail = "\n".join(result.output.strip().splitlines()[-5:])
+            raise ShellError(f"the shell in {self.name} did not start: {tail or 'no output'}")
 
     def _write(self, text: str) -> None:
         self._process.write(text.encode())

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from scenario.check import Checker, CheckOptions
+from scenario.check_report import Status
 from scenario.cli import main
+from scenario.readers import read_scenario
+from scenario.sandbox.local import LocalSandbox
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 PASSING = SCENARIOS / "passing"
@@ -210,3 +214,37 @@ def test_help_explains_the_annotations(capsys: pytest.CaptureFixture[str]) -> No
     assert out.startswith("usage: build.py test [-h] [--sandbox {local,docker}] [--image IMG] [--step N]")
     assert out.endswith(EPILOG + "\n")
     assert "<!-- expect: REGEX --> (searched in its output)" in EPILOG
+
+
+class NoBashSandbox(LocalSandbox):
+    """A local sandbox whose terminals start something that is not an interactive bash (a bad image)."""
+
+    def __init__(self, parent: Path, argv: list[str]) -> None:
+        super().__init__(parent)
+        self.argv = argv
+
+    def shell_argv(self) -> list[str]:
+        return self.argv
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["bash", "-c", "echo no bash here; exit 3"], "the shell in T1 did not start: no bash here"),
+        (
+            ["/no/such/shell"],
+            "the shell in T1 did not start: The command was not found or was not executable: /no/such/shell.",
+        ),
+    ],
+)
+def test_a_terminal_that_cannot_start_fails_its_snippets(
+    tmp_path: Path, argv: list[str], reason: str
+) -> None:
+    scenario = read_scenario(TOO_EARLY).scenario
+    assert scenario is not None
+    with NoBashSandbox(tmp_path, argv) as sandbox:
+        report = Checker(scenario, sandbox, CheckOptions(timeout=5)).run()
+    failed = [outcome for outcome in report.outcomes if outcome.status is Status.FAILED]
+    assert [(outcome.location, outcome.reason) for outcome in failed] == [
+        (f"{TOO_EARLY}/steps/step1.md:3", reason)
+    ]

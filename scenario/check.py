@@ -10,10 +10,11 @@ from collections.abc import Callable
 from scenario.check_plan import CheckOptions, Click, PageRun, control_bytes, edited, editor_path, plan, typed
 from scenario.check_report import Outcome, PageTime, Report, Status
 from scenario.check_shell import CommandResult, Shell, ShellError
+from scenario.errors import ScenarioError
 from scenario.model import EditorBlock, Scenario, Snippet, SourceLocation
 from scenario.readers.common import display_path
 from scenario.sandbox.assets import HOSTS as ASSET_HOSTS
-from scenario.sandbox.assets import AssetError, install_asset
+from scenario.sandbox.assets import install_asset
 from scenario.sandbox.base import Sandbox
 
 __all__ = ["REQUIREMENTS", "CheckOptions", "Checker"]
@@ -69,7 +70,7 @@ class Checker:
             started = time.monotonic()
             try:
                 files = install_asset(self.scenario.root, asset, self.sandbox)
-            except (AssetError, OSError) as error:
+            except (ScenarioError, OSError) as error:  # AssetError, or the sandbox failing
                 self._record(where, action, Status.FAILED, started, reason=str(error))
                 continue
             listing = "\n".join(f"{item.target} ({item.mode:o})" for item in files)
@@ -199,7 +200,7 @@ class Checker:
             except FileNotFoundError:
                 current = None
             self.sandbox.write_file(path, edited(current, block).encode())
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, ScenarioError) as error:
             self._record(where, action, Status.FAILED, started, reason=str(error))
             return
         self._record(where, action, Status.PASSED, started)

@@ -412,7 +412,7 @@ def render_markdown(text: str, path: str, *, port_url: PortUrl | None = None) ->
     """Render a page's Markdown to HTML; its snippets are the scanner's, in the order of `data-snippet`."""
     ext = SnippetExtension(path=path, port_url=port_url or default_port_url)
     ext.source_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    md = markdown.Markdown(extensions=[ext], output_format="html")
+    md = markdown.Markdown(extensions=[ext, "tables"], output_format="html")
     body = md.convert(text)
     scanned = scan(text, path).snippets
     rendered = tuple(ext.snippets)

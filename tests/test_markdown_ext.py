@@ -334,3 +334,10 @@ def test_every_action_form_gets_its_classes_inline_and_fenced(token: str, classe
     assert f'<code class="{classes}"' in out
     assert out.count('data-snippet="0"') == 1
     assert out.count(COPY) == (0 if token == "{{}}" else 1)
+
+
+def test_pipe_tables_render_as_html_tables_with_snippets_inside() -> None:
+    page = render_markdown("| image | size |\n|---|---|\n| `docker images`{{execute}} | 53 MB |\n", "t.md")
+    assert "<table>" in page.html and "<td>53 MB</td>" in page.html
+    assert [s.text for s in page.snippets] == ["docker images"]
+    assert 'class="execute"' in page.html

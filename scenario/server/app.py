@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import Callable
@@ -134,6 +135,11 @@ class LearnerServer:
             self._reaper.stop()
         if self._http is not None:
             self._http.stop()
-            await self._http.close_all_connections()
+            for ws in list(self.state.sockets):
+                ws.close(1001, "server stopping")
+            try:
+                await asyncio.wait_for(self._http.close_all_connections(), timeout=5.0)
+            except TimeoutError:
+                log.warning("some connections did not close within 5 s")
         await self.state.registry.close_all()
         self.state.store.close()

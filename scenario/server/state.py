@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -28,6 +29,7 @@ class ServerState:
     token: str
     node_modules: Path
     templates: jinja2.Environment
+    sockets: set[Any] = field(default_factory=set)  # open terminal websockets, closed when the server stops
 
     def page(self, index: object) -> LearnerPage | None:
         """The page at `index`, or None when `index` is not a valid page number."""

@@ -67,6 +67,12 @@ class LearnerTermSocket(TokenMixin, TermSocket):
         self._blocking_io_executor = self.session.terms.blocking_io_executor
         await super().get(*args, **kwargs)
 
+    def open(self, url_component: Any = None) -> None:
+        """Attach to the terminal (its recent screen is replayed); send small messages without delay."""
+        self.set_nodelay(True)
+        self.state.sockets.add(self)
+        super().open(url_component)
+
     async def on_message(self, message: str | bytes) -> None:  # type: ignore[override]
         """Handle a snippet message here; leave stdin and resizing to terminado."""
         if self.session is not None:
@@ -98,6 +104,7 @@ class LearnerTermSocket(TokenMixin, TermSocket):
 
     def on_close(self) -> None:
         """Detach from the terminal; the shell lives on for the grace period."""
+        self.state.sockets.discard(self)
         if self.session is not None:
             self.session.touch()
         if self.terminal is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from scenario.model import Page, Scenario, Snippet
 
 _IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+_LEADING_HEADING = re.compile(r"\s*<h[12][\s>]", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 
 
@@ -23,6 +24,11 @@ class LearnerPage:
     html: str
     snippets: tuple[Snippet, ...]
     has_verify: bool
+
+    @property
+    def opens_with_heading(self) -> bool:
+        """True when the page's own text starts with a heading (then the page title is not shown twice)."""
+        return bool(_LEADING_HEADING.match(self.html))
 
     @property
     def title(self) -> str:

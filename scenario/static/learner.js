@@ -61,7 +61,7 @@
     panel.setAttribute("aria-labelledby", button.id);
     tabPanels.appendChild(panel);
     const term = new window.Terminal({
-      cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000, screenReaderMode: true,
+      cursorBlink: true, convertEol: false, fontSize: 14, lineHeight: 1.2, scrollback: 5000, screenReaderMode: true,
       fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",
       theme: { background: "#1e1e1e", foreground: "#e8e8e8" },
     });

@@ -84,7 +84,11 @@ async def serve(server_factory: Callable[[], object]) -> None:
 
     server = server_factory()
     assert isinstance(server, LearnerServer)
-    server.start()
+    try:
+        server.start()
+    except OSError as error:
+        await server.stop()
+        raise UsageError(f"cannot listen on {server.options.host}:{server.options.port}: {error.strerror}") from error
     print(f"Serving on {server.url}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

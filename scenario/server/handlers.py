@@ -156,7 +156,9 @@ class EnterPageHandler(BaseHandler):
         sid = self.session_id()
         self.state.store.set_page(sid, page.index)
         session = await self.learner()
-        await session.enter_page(page)
+        first = self.state.pages[0] if self.state.pages else None
+        intro = first if first is not None and first.page.kind == "intro" else None
+        await session.enter_page(page, intro)
         self.finish(self.state.store.get(sid).as_json())
 
 

@@ -72,6 +72,8 @@ class PortProxyHandler(BaseHandler):
         self.set_status(response.code, response.reason)
         self._headers.pop("Cache-Control", None)
         for name, value in response.headers.get_all():
+            if name.lower() == "location" and value.startswith("/") and not value.startswith("//"):
+                value = f"/port/{port}{value}"  # a redirect within the app stays behind the proxy
             if name.lower() not in HOP_BY_HOP:
                 self.add_header(name, value)
         self.set_header("Content-Security-Policy", PROXY_CSP)

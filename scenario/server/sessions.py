@@ -60,17 +60,28 @@ class LearnerSession:
         await type_into(term, keystrokes(snippet))
         return snippet.terminal
 
-    async def enter_page(self, page: LearnerPage) -> None:
-        """Run the page's setup once per sandbox: background hidden (logged), foreground typed into T1."""
-        self.touch()
-        if page.index in self.set_up:
+    def start_background(self, page: LearnerPage) -> None:
+        """Start the page's hidden background script (output logged), once per sandbox."""
+        if page.index in self.background:
             return
-        self.set_up.add(page.index)
         loop = asyncio.get_running_loop()
         log_path = self.log_dir / f"page{page.index}-background.log"
         self.background[page.index] = loop.run_in_executor(
             None, run_background, self.scenario, page.page, self.sandbox, log_path
         )
+
+    async def enter_page(self, page: LearnerPage, intro: LearnerPage | None = None) -> None:
+        """Run the page's setup once per sandbox: background hidden (logged), foreground typed into T1.
+
+        The intro's background script is the scenario's own setup: it runs first, whatever page the
+        learner opens a new sandbox on (after a restart, for instance)."""
+        self.touch()
+        if intro is not None:
+            self.start_background(intro)
+        if page.index in self.set_up:
+            return
+        self.set_up.add(page.index)
+        self.start_background(page)
         foreground = read_script(self.scenario, page.page.foreground)
         if foreground:
             text = foreground.rstrip("\n").replace("\n", "\r") + "\r"

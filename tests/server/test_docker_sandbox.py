@@ -166,3 +166,30 @@ def test_a_missing_image_is_a_clear_error(scenario_dir: Path, engine: docker.Doc
     assert (done.returncode, done.stderr) == (
         2, "build.py serve: error: --sandbox docker needs --image IMG (an image with bash, present locally)\n"
     )
+
+
+PERL_SERVER = r"""use IO::Socket::INET;
+my $server = IO::Socket::INET->new(LocalPort => 8080, Listen => 5, ReuseAddr => 1) or die "listen: $!";
+while (my $client = $server->accept) {
+    while (my $line = <$client>) { last if $line =~ /^\r?\n$/ }
+    print $client "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfrom-the-container\n";
+    close $client;
+}
+"""
+
+
+def test_port_links_reach_the_container(docker_served: Served) -> None:
+    docker_served.api("POST", "/api/editor", {"filename": "server.pl", "target": "replace", "text": PERL_SERVER})
+    term = docker_served.terminal(1)
+    term.send("stdin", "perl server.pl &\r")
+    deadline = time.monotonic() + 20
+    while True:
+        status, headers, body = docker_served.request("GET", "/port/8080/")
+        if status == 200:
+            break
+        assert status == 502, (status, body)
+        assert time.monotonic() < deadline, "the container's port 8080 never answered"
+        time.sleep(0.2)
+    assert body == b"from-the-container\n"
+    assert headers["content-security-policy"].startswith("sandbox ")
+    term.close()

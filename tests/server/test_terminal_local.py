@@ -109,6 +109,29 @@ def test_foreground_script_is_typed_into_terminal_one_once(served: Served) -> No
     term.close()
 
 
+def test_the_intro_background_runs_whatever_page_a_new_sandbox_starts_on(served: Served) -> None:
+    served.api("POST", "/api/page", {"page": 2})
+    deadline = time.monotonic() + 20
+    while served.request("GET", "/api/file?path=~/bg.txt")[0] != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+
+
+def test_a_port_in_use_is_a_clear_error(served: Served, scenario_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from .harness import REPO
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "serve", str(scenario_dir), "--port", str(served.port),
+         "--state-dir", str(tmp_path / "other")],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    expected = f"build.py serve: error: cannot listen on 127.0.0.1:{served.port}: Address already in use\n"
+    assert (done.returncode, done.stderr) == (2, expected)
+
+
 def test_check_fails_then_passes_and_is_remembered(served: Served) -> None:
     failed = served.api("POST", "/api/verify", {"page": 1})
     assert failed["ok"] is False
@@ -167,7 +190,7 @@ def test_port_links_reach_the_port_in_the_sandbox(served: Served) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     term = served.terminal(1)
-    term.send("stdin", f"echo port-page > page.html; python3 -m http.server {port} --bind 127.0.0.1 &\r")
+    term.send("stdin", f"mkdir sub; echo port-page > page.html; python3 -m http.server {port} --bind 127.0.0.1 &\r")
     deadline = time.monotonic() + 20
     while True:
         status, headers, body = served.request("GET", f"/port/{port}/page.html")
@@ -177,6 +200,8 @@ def test_port_links_reach_the_port_in_the_sandbox(served: Served) -> None:
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert body == b"port-page\n"
+    status, headers, _ = served.request("GET", f"/port/{port}/sub")
+    assert (status, headers["location"]) == (301, f"/port/{port}/sub/")
     assert headers["content-security-policy"].startswith("sandbox allow-scripts")
     status, _, body = served.request("GET", "/port/1/")
     assert (status, body) == (502, b"502 Bad gateway: nothing answers on port 1 of your sandbox\n")

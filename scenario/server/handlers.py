@@ -18,6 +18,7 @@ from scenario.server.security import (
     new_session_id,
     same_origin,
     token_matches,
+    valid_session_id,
 )
 from scenario.server.sessions import LearnerSession
 from scenario.server.state import ServerState
@@ -78,7 +79,7 @@ class BaseHandler(TokenMixin):
     def session_id(self) -> str:
         """The learner's session id from its cookie, created (and set) on the first visit."""
         sid = self.get_cookie(SESSION_COOKIE)
-        if not sid or len(sid) > 64:
+        if sid is None or not valid_session_id(sid):
             sid = new_session_id()
             self.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="Strict", path="/", expires_days=30)
         self.state.store.ensure(sid)

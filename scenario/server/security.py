@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,6 +41,14 @@ def new_token() -> str:
 def new_session_id() -> str:
     """A fresh random learner session id."""
     return secrets.token_urlsafe(18)
+
+
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def valid_session_id(sid: str | None) -> bool:
+    """True for a session id this server could have made (it names folders: no dots, no slashes)."""
+    return sid is not None and _SESSION_ID.fullmatch(sid) is not None
 
 
 def token_matches(expected: str, given: str | None) -> bool:

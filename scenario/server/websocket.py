@@ -11,7 +11,7 @@ import tornado.web
 from terminado.websocket import TermSocket
 
 from scenario.server.handlers import TokenMixin
-from scenario.server.security import SESSION_COOKIE, same_origin
+from scenario.server.security import SESSION_COOKIE, same_origin, valid_session_id
 from scenario.server.sessions import LearnerSession, SnippetError
 from scenario.server.state import ServerState
 from scenario.server.terminals import MAX_TERMINALS
@@ -58,8 +58,8 @@ class LearnerTermSocket(TokenMixin, TermSocket):
         origin = self.request.headers.get("Origin")
         if origin is not None and not self.check_origin(origin):
             raise tornado.web.HTTPError(403, reason="Forbidden: cross-origin websocket")
-        sid = self.get_cookie(SESSION_COOKIE) or self.get_query_argument("session", None)
-        if not sid:
+        sid = self.get_cookie(SESSION_COOKIE)
+        if sid is None or not valid_session_id(sid):
             raise tornado.web.HTTPError(403, reason="Forbidden: no learner session")
         self.state.store.ensure(sid)
         self.session = await self.state.registry.get(sid)

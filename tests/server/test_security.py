@@ -125,3 +125,20 @@ def test_it_warns_when_told_to_bind_elsewhere(scenario_dir: Path, tmp_path: Path
         assert server.url.startswith("http://0.0.0.0:")
     finally:
         server.stop()
+
+
+def test_a_session_id_that_could_name_another_folder_is_refused(served: Served) -> None:
+    evil = "../../../tmp/evil-session"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(
+            f"ws://{served.host}:{served.port}/ws/1", origin=served.origin,
+            cookie=f"scenario_token={served.token}; scenario_session={evil}",
+        )
+    assert refused.value.status_code == 403
+    status, headers, _ = served.request(
+        "GET", "/api/progress", headers={"Cookie": f"scenario_token={served.token}; scenario_session={evil}"},
+        cookies=False,
+    )
+    assert status == 200
+    assert "scenario_session=" in headers["set-cookie"]
+    assert evil not in headers["set-cookie"]

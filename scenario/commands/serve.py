@@ -110,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")
     state_dir = args.state_dir or root / ".state"
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create the state folder {state_dir}: {error.strerror}; pass --state-dir") from error
     factory = sandbox_factory(args, state_dir)
     if not is_loopback(args.host):
         print(

@@ -74,3 +74,22 @@ def test_a_scenario_with_errors_is_refused_with_its_diagnostics(tmp_path: Path) 
     )
     expected = f"build.py serve: error: {tmp_path}/nowhere: no such folder\n"
     assert (missing.returncode, missing.stderr) == (2, expected)
+
+
+def test_a_state_folder_that_cannot_be_made_is_a_clear_error(scenario_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .harness import REPO
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "serve", str(scenario_dir), "--state-dir", str(blocker / "state")],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    expected = (
+        f"build.py serve: error: cannot create the state folder {blocker}/state: Not a directory; "
+        "pass --state-dir\n"
+    )
+    assert (done.returncode, done.stderr) == (2, expected)

@@ -89,12 +89,12 @@ def test_relative_dir_from_inside(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("validate", "no/such/dir"), "build.py validate: error: no such folder: no/such/dir\n"),
+        (("validate", "no/such/dir"), "build.py validate: error: no/such/dir: no such folder\n"),
         (
             ("validate", "tests"),
             "build.py validate: error: tests: not a scenario folder (no scenario.yaml or index.json)\n",
         ),
-        (("validate", "README.md"), "build.py validate: error: no such folder: README.md\n"),
+        (("validate", "README.md"), "build.py validate: error: README.md: no such folder\n"),
     ],
 )
 def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str) -> None:

@@ -321,7 +321,7 @@ def test_build_leaves_a_foreign_folder_alone(tmp_path: Path, capsys: pytest.Capt
     ("args", "message"),
     [
         (["--format", "pdf"], f"{USAGE}unknown format 'pdf' (choose from katacoda, killercoda, site)\n"),
-        (["/nonexistent/folder"], f"{USAGE}no such folder: /nonexistent/folder\n"),
+        (["/nonexistent/folder"], f"{USAGE}/nonexistent/folder: no such folder\n"),
     ],
 )
 def test_build_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scenario.commands.validate import check
+from scenario.commands.common import check, scenario_folder
 from scenario.errors import ExitStatus, ScenarioError, UsageError
 from scenario.model import Diagnostic, Scenario, Severity
-from scenario.readers import detect_format
 from scenario.writers import katacoda, killercoda, site
 from scenario.writers.output import Output, check_owned, write_tree
 
@@ -99,11 +98,7 @@ def write(build: Build, root: Path, out: Path | None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command: gather and validate everything, then write, or write nothing on errors."""
-    root = Path(args.dir)
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {args.dir}")
-    if detect_format(root) is None:
-        raise UsageError(f"{args.dir}: not a scenario folder (no scenario.yaml or index.json)")
+    root = scenario_folder(args.dir)
     formats = parse_formats(args.format)
     try:
         build = gather(root, formats)

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from scenario.errors import ScenarioError, UsageError
-from scenario.model import Scenario, Severity
+from scenario.commands.common import load_valid, scenario_folder
+from scenario.errors import UsageError
 from scenario.sandbox.base import Sandbox
 
 HELP = "serve the learner's page: step text beside a real terminal, click to run"
@@ -44,22 +44,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="close a learner's sandbox after this long without a connected terminal (default: 900)",
     )
-
-
-def load_scenario(root: Path) -> Scenario:
-    """Read the scenario, printing warnings; raise ScenarioError listing the errors when it has any."""
-    from scenario.readers import read_scenario
-
-    if not root.is_dir():
-        raise UsageError(f"{root}: no such folder")
-    result = read_scenario(root)
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity is Severity.WARNING:
-            print(diagnostic.format(), file=sys.stderr)
-    if errors or result.scenario is None:
-        raise ScenarioError("\n".join(d.format() for d in errors) or f"{root}: no scenario here")
-    return result.scenario
 
 
 def sandbox_factory(args: argparse.Namespace, state_dir: Path) -> Callable[[str], Sandbox]:
@@ -105,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
     from scenario.server.app import LearnerServer, ServerOptions
     from scenario.server.security import is_loopback
 
-    root = Path(args.dir)
-    scenario = load_scenario(root)
+    root = scenario_folder(args.dir)
+    scenario = load_valid(root)
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")
     state_dir = args.state_dir or root / ".state"

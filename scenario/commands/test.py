@@ -14,8 +14,8 @@ from types import FrameType
 from scenario.check import REQUIREMENTS, Checker, CheckOptions
 from scenario.check_report import print_outcome, print_summary, write_junit, write_transcripts
 from scenario.check_shell import reap_local
-from scenario.errors import ExitStatus, ScenarioError, UsageError
-from scenario.model import Scenario, Severity
+from scenario.commands.common import load_valid, scenario_folder
+from scenario.errors import ExitStatus, UsageError
 from scenario.sandbox.base import Sandbox
 
 HELP = "run a scenario's scripts and snippets headlessly in a sandbox and report like a test runner"
@@ -100,22 +100,6 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
     )
 
 
-def load(root: Path) -> Scenario:
-    """Read and validate the scenario; errors end the command with every problem listed, warnings print."""
-    from scenario.commands.validate import check
-
-    if not root.is_dir():
-        raise UsageError(f"{root}: no such folder")
-    scenario, diagnostics = check(root)
-    errors = [item for item in diagnostics if item.severity is Severity.ERROR]
-    if scenario is None or errors:
-        text = "\n".join(item.format() for item in errors)
-        raise ScenarioError(text or f"{root}: cannot read the scenario")
-    for item in diagnostics:
-        print(item.format(), file=sys.stderr)
-    return scenario
-
-
 def make_sandbox(kind: str, image: str | None) -> Sandbox:
     """A fresh sandbox of `kind` (a Docker one needs `image`, present on the engine)."""
     if kind == "docker" and image:
@@ -145,7 +129,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def run(args: argparse.Namespace) -> int:
     """Run the command: 0 when everything that ran passed, 1 when something failed, 130 on Ctrl-C."""
     options = options_from(args)
-    scenario = load(Path(args.dir))
+    scenario = load_valid(scenario_folder(args.dir))
     if options.last_step is not None and options.last_step > len(scenario.steps):
         raise UsageError(f"--step {options.last_step}: the scenario has {len(scenario.steps)} steps")
     out = sys.stdout

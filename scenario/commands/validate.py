@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from scenario.errors import ExitStatus, ScenarioError, UsageError
+from scenario.commands.common import check, scenario_folder
+from scenario.errors import ExitStatus, ScenarioError
 from scenario.model import Diagnostic, Scenario, Severity
-from scenario.readers import detect_format, read_scenario
-from scenario.validate import validate
 
 HELP = "report every problem in a scenario folder (this project's, Katacoda or Killercoda)"
 
@@ -17,15 +15,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the scenario folder (default: .)")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-
-def check(root: Path) -> tuple[Scenario | None, list[Diagnostic]]:
-    """Read and validate the scenario in `root`: the scenario (None if unreadable) and every diagnostic."""
-    result = read_scenario(root)
-    found = list(result.diagnostics)
-    if result.scenario is not None:
-        found.extend(validate(result.scenario))
-    return result.scenario, sorted(dict.fromkeys(found), key=lambda d: d.location)
 
 
 def summary(shown: str, scenario: Scenario | None, diagnostics: list[Diagnostic]) -> str:
@@ -44,11 +33,7 @@ def _count(number: int, noun: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print every diagnostic and a summary; exit 1 on errors (or warnings with --strict)."""
-    root = Path(args.dir)
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {args.dir}")
-    if detect_format(root) is None:
-        raise UsageError(f"{args.dir}: not a scenario folder (no scenario.yaml or index.json)")
+    root = scenario_folder(args.dir)
     try:
         scenario, diagnostics = check(root)
     except OSError as error:

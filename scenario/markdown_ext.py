@@ -6,6 +6,8 @@ Processors, by priority:
   quizzes, indented code) are rendered here and stashed; annotation comments are dropped (a blank line stays);
 - inline `snippet_inline` (195, before backtick 190): `` `code`{{action}} ``;
 - inline `port_link_md` (187) and `port_link` (186): port placeholders become links;
+- treeprocessor `plain_code_copy` (5, only with copy_plain_code): Killercoda's default, plain inline
+  code is copied by a click;
 - postprocessor `snippet_numbers` (1, after raw HTML 30): numbers snippets in document order.
 """
 
@@ -25,6 +27,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
@@ -137,6 +140,7 @@ class SnippetExtension(Extension):
         self.config = {
             "path": ["", "the page's path, for snippet locations"],
             "port_url": [default_port_url, "a function from a port number to the URL a browser opens"],
+            "copy_plain_code": [False, "plain inline code is copyable by a click (Killercoda's default)"],
         }
         super().__init__(**kwargs)
         self.nonce = secrets.token_hex(8)
@@ -154,6 +158,8 @@ class SnippetExtension(Extension):
         md.inlinePatterns.register(PortLinkMarkdownProcessor(self, md), "port_link_md", 187)
         md.inlinePatterns.register(PortLinkProcessor(self, md), "port_link", 186)
         md.postprocessors.register(SnippetNumberPostprocessor(md, self), "snippet_numbers", 1)
+        if self.getConfig("copy_plain_code"):
+            md.treeprocessors.register(PlainCodeCopyTreeprocessor(md), "plain_code_copy", 5)
 
     def reset(self) -> None:
         """Forget the previous document's snippets (Python-Markdown calls this between documents)."""
@@ -408,9 +414,29 @@ def _same(a: Snippet, b: Snippet) -> bool:
     )
 
 
-def render_markdown(text: str, path: str, *, port_url: PortUrl | None = None) -> RenderedPage:
-    """Render a page's Markdown to HTML; its snippets are the scanner's, in the order of `data-snippet`."""
-    ext = SnippetExtension(path=path, port_url=port_url or default_port_url)
+class PlainCodeCopyTreeprocessor(Treeprocessor):
+    """Marks plain inline code (no action token) as copyable, as Killercoda does by default."""
+
+    def run(self, root: etree.Element) -> None:
+        """Give every bare `<code>` outside `<pre>` the `copy-plain` class the page scripts copy on click."""
+        for parent in root.iter():
+            if parent.tag == "pre":
+                continue
+            for child in parent:
+                if child.tag == "code" and not child.attrib:
+                    child.set("class", "copy-plain")
+                    child.set("title", "Click to copy")
+                    child.set("tabindex", "0")
+                    child.set("role", "button")
+
+
+def render_markdown(
+    text: str, path: str, *, port_url: PortUrl | None = None, copy_plain_code: bool = False
+) -> RenderedPage:
+    """Render a page's Markdown to HTML; its snippets are the scanner's, in the order of `data-snippet`.
+
+    With `copy_plain_code` (Killercoda scenarios), plain inline code without an action is copyable too."""
+    ext = SnippetExtension(path=path, port_url=port_url or default_port_url, copy_plain_code=copy_plain_code)
     ext.source_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     md = markdown.Markdown(extensions=[ext, "tables"], output_format="html")
     body = md.convert(text)

@@ -341,3 +341,11 @@ def test_pipe_tables_render_as_html_tables_with_snippets_inside() -> None:
     assert "<table>" in page.html and "<td>53 MB</td>" in page.html
     assert [s.text for s in page.snippets] == ["docker images"]
     assert 'class="execute"' in page.html
+
+
+def test_plain_inline_code_is_copyable_only_when_asked_for_killercoda() -> None:
+    source = "Run `ls` then `pwd`{{exec}}.\n\n```\nnot inline\n```\n"
+    killercoda = render_markdown(source, "k.md", copy_plain_code=True).html
+    assert '<code class="copy-plain" role="button" tabindex="0" title="Click to copy">ls</code>' in killercoda
+    assert killercoda.count("copy-plain") == 1  # not the snippet, not the fenced block
+    assert "copy-plain" not in render_markdown(source, "k.md").html

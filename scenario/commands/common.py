@@ -30,13 +30,13 @@ def check(root: Path) -> tuple[Scenario | None, list[Diagnostic]]:
     return result.scenario, sorted(dict.fromkeys(found), key=lambda d: d.location)
 
 
-def load_valid(root: Path) -> Scenario:
+def load_valid(root: Path, *, show_warnings: bool = True) -> Scenario:
     """Read and validate the scenario; errors end the command with every problem listed, warnings print."""
     scenario, diagnostics = check(root)
     errors = [item for item in diagnostics if item.severity is Severity.ERROR]
     if scenario is None or errors:
         text = "\n".join(item.format() for item in errors)
         raise ScenarioError(text or f"{root}: cannot read the scenario")
-    for item in diagnostics:
+    for item in diagnostics if show_warnings else ():
         print(item.format(), file=sys.stderr)
     return scenario

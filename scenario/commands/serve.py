@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from scenario.server.security import is_loopback
 
     root = scenario_folder(args.dir)
-    scenario = load_valid(root)
+    scenario = load_valid(root, show_warnings=False)  # `build.py validate` shows them; errors stop here
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")
     state_dir = args.state_dir or root / ".state"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -64,16 +65,18 @@ def rewrite_images(page_html: str, text_path: str) -> str:
 Renderer = Callable[[Page], tuple[str, tuple[Snippet, ...]]]
 
 
-def default_renderer(page: Page) -> tuple[str, tuple[Snippet, ...]]:
+def default_renderer(page: Page, copy_plain_code: bool = False) -> tuple[str, tuple[Snippet, ...]]:
     """Render a page's Markdown with the engine's renderer, port placeholders pointing at the proxy."""
     from scenario.markdown_ext import render_markdown
 
-    rendered = render_markdown(page.markdown, page.text_path, port_url=port_url)
+    rendered = render_markdown(page.markdown, page.text_path, port_url=port_url, copy_plain_code=copy_plain_code)
     return rendered.html, tuple(rendered.snippets)
 
 
-def learner_pages(scenario: Scenario, render: Renderer = default_renderer) -> tuple[LearnerPage, ...]:
+def learner_pages(scenario: Scenario, render: Renderer | None = None) -> tuple[LearnerPage, ...]:
     """Every page of the scenario, in order, rendered for the learner's page."""
+    if render is None:  # Killercoda makes plain inline code copyable by default
+        render = functools.partial(default_renderer, copy_plain_code=scenario.source_format == "killercoda")
     pages = []
     for index, page in enumerate(scenario.pages):
         body, snippets = render(page)

@@ -292,6 +292,11 @@
       editorBlock(editorButton.closest(".editor-block").querySelector("pre.file"));
       return;
     }
+    const plain = event.target.closest("code.copy-plain");
+    if (plain) {
+      copyText(plain.textContent, "the code");
+      return;
+    }
     const copyButton = event.target.closest(".copy-button");
     if (copyButton) {
       const holder = copyButton.closest(".snippet, .code-block, .editor-block") || copyButton.parentElement;
@@ -314,6 +319,12 @@
     if (element && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
       runSnippet(element);
+      return;
+    }
+    const plain = event.target.closest && event.target.closest(".page code.copy-plain");
+    if (plain && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      copyText(plain.textContent, "the code");
     }
   });
 

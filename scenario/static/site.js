@@ -46,6 +46,14 @@
   }
 
   document.addEventListener("click", function (event) {
+    var plain = event.target.closest ? event.target.closest("code.copy-plain") : null;
+    if (plain) {
+      copyText(plain.textContent).then(function () {
+        plain.classList.add("copied");
+        window.setTimeout(function () { plain.classList.remove("copied"); }, 1500);
+      });
+      return;
+    }
     var button = event.target.closest ? event.target.closest(".copy-button, button.copy, [data-copy]") : null;
     if (!button) { return; }
     var code = snippetFor(button);

@@ -81,7 +81,8 @@ def page_body(
     if images is not None:
         text = pagetext.rewrite_images(text, lambda reference: _copy_image(scenario, page, reference, images))
     path = shown_path(scenario, page.text_path) if page.text_path else shown_path(scenario, "")
-    html: str = render_markdown(text, path, port_url=port_url).html
+    killercoda = scenario.source_format == "killercoda"
+    html: str = render_markdown(text, path, port_url=port_url, copy_plain_code=killercoda).html
     return html
 
 

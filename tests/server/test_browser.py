@@ -137,3 +137,25 @@ def test_a_restarted_server_keeps_progress(
             again.stop()
     finally:
         context.close()
+
+
+def test_killercoda_plain_inline_code_is_copied_by_a_click(browser: Browser, tmp_path: Path) -> None:
+    root = tmp_path / "kc"
+    (root / "step1").mkdir(parents=True)
+    (root / "index.json").write_text(
+        '{"title": "KC", "details": {"intro": {"text": "intro.md"}, "steps": [{"text": "step1/text.md"}]},'
+        ' "backend": {"imageid": "ubuntu"}}\n'
+    )
+    (root / "intro.md").write_text("Plain code is copyable: `kubectl get nodes`\n\nRun `true`{{exec}}\n")
+    (root / "step1" / "text.md").write_text("Step text.\n")
+    server = start_server(root, tmp_path / "state")
+    try:
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
+        page = open_page(context, server.url)
+        page.locator("#page-0 code.copy-plain").click()
+        expect(page.locator("#status")).to_have_text("Copied the code to the clipboard")
+        assert page.evaluate("navigator.clipboard.readText()") == "kubectl get nodes"
+        context.close()
+    finally:
+        server.stop()

@@ -92,5 +92,21 @@ def test_a_state_folder_that_cannot_be_made_is_a_clear_error(scenario_dir: Path,
         f"build.py serve: error: cannot create the state folder {blocker}/state: Not a directory; "
         "pass --state-dir\n"
     )
-    assert done.returncode == 2
-    assert done.stderr.endswith(expected)  # after the scenario's validation warnings
+    assert (done.returncode, done.stderr) == (2, expected)
+
+
+def test_a_scenario_with_errors_is_not_served(scenario_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .harness import REPO
+
+    (scenario_dir / "steps" / "step1-verify.sh").unlink()
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "serve", str(scenario_dir), "--port", "0",
+         "--state-dir", str(tmp_path / "state")],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{scenario_dir}/scenario.yaml:")
+    assert "steps/step1-verify.sh" in done.stderr and "Serving on" not in done.stdout

@@ -377,7 +377,8 @@ def test_site_copy_buttons_in_chromium(tmp_path: Path) -> None:
             page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('docker'))")
             assert page.evaluate("navigator.clipboard.readText()") == "docker version\ndocker info"
             page.get_by_role("link", name="Edit and answer →").click()
-            assert page.url.endswith("/step2.html")
+            page.wait_for_url("**/step2.html")
+            page.wait_for_load_state("load")  # the stylesheet too, before its style is read
             style = "getComputedStyle(document.querySelector('.steps')).borderRightStyle"
             assert page.evaluate(style) == "solid"  # site.css loaded from the relative static/ folder
         finally:

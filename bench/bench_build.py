@@ -25,7 +25,7 @@ from scenario.readers import read_scenario
 from scenario.validate import validate
 from scenario.writers import katacoda, killercoda, site
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DEFAULT_SCRATCH = Path(__file__).resolve().parent.parent / ".bench"  # git-ignored
 
 

@@ -21,7 +21,7 @@ from scenario.readers import detect_format, read_scenario
 from scenario.snippets import scan
 from scenario.validate import validate
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:

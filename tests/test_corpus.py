@@ -12,7 +12,7 @@ from scenario.snippets import scan
 from scenario.validate import validate
 from scenario.writers import katacoda, killercoda, site
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # shared/ lies beside the checkout
 SCENARIOS = sorted(path.parent.relative_to(CORPUS).as_posix() for path in CORPUS.rglob("index.json"))
 
 # Snippets (code followed by a known action token, {{}} included) per corpus scenario, counted once with the

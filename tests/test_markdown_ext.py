@@ -12,7 +12,7 @@ from scenario.markdown_ext import SnippetExtension, pygments_css, render_markdow
 from scenario.snippets import scan
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # shared/ lies beside the checkout
 COPY = '<button class="copy-button" type="button">Copy</button>'
 
 

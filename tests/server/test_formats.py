@@ -10,7 +10,7 @@ import pytest
 
 from .harness import Served, start_server, wait_for_local_process
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # shared/ lies beside the checkout
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_the_passing_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None
             f"{at}steps/step1.md:{number} execute T1 PASSED ("
         )
     assert line_for(lines, f"{at}steps/step1.md:40 ").startswith(
-        f"{at}steps/step1.md:40 editor append /root/work/notes.txt PASSED ("
+        f"{at}steps/step1.md:40 editor append /root/project/notes.txt PASSED ("
     )
     assert line_for(lines, f"{at}steps/step2.md:9 ").startswith(f"{at}steps/step2.md:9 execute T2 PASSED (")
     assert line_for(lines, f"{at}steps/step2.md:19 ").startswith(

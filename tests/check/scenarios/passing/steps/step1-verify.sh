@@ -1,2 +1,2 @@
 #!/bin/bash
-test "$(cat ~/work/out.txt)" = "hello world"
+test "$(cat ~/project/out.txt)" = "hello world"

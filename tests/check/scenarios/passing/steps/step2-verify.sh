@@ -1,2 +1,2 @@
 #!/bin/bash
-grep -q "hello world" ~/work/fetched.txt
+grep -q "hello world" ~/project/fetched.txt

@@ -48,10 +48,10 @@ def write_scenario(root: Path) -> None:
 
 
 class Server:
-    """A `python -m scenario.server` process on a free port."""
+    """A `build.py serve` process on a free port."""
 
     def __init__(self, root: Path, state: Path, extra: list[str]) -> None:
-        command = [sys.executable, "-m", "scenario.server", str(root), "--port", "0"]
+        command = [sys.executable, str(REPO / "build.py"), "serve", str(root), "--port", "0"]
         command += ["--state-dir", str(state)]
         self.process = subprocess.Popen(
             command + extra, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

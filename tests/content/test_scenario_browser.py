@@ -25,7 +25,7 @@ KINDS = ("bloated", "small", "secure")
 def served(tmp_path: Path) -> Iterator[Served]:
     """This repository's scenario, served with `make serve`'s settings (local sandbox, 127.0.0.1)."""
     tag_public_bases()
-    server = start_server(ROOT, tmp_path / "state", "--host", "127.0.0.1", cli=True)
+    server = start_server(ROOT, tmp_path / "state", "--host", "127.0.0.1")
     yield server
     server.stop()
 

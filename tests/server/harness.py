@@ -210,10 +210,10 @@ class Terminal:
 
 
 def start_server(
-    root: Path, state_dir: Path, *extra: str, env: dict[str, str] | None = None, cli: bool = False
+    root: Path, state_dir: Path, *extra: str, env: dict[str, str] | None = None
 ) -> Served:
-    """Start the server on a free port (`build.py serve` when `cli`) and wait for its `Serving on` line."""
-    entry = [str(REPO / "build.py"), "serve"] if cli else ["-m", "scenario.server"]
+    """Start `build.py serve` on a free port and wait for its `Serving on` line."""
+    entry = [str(REPO / "build.py"), "serve"]
     command = [sys.executable, *entry, str(root), "--port", "0", "--state-dir", str(state_dir), *extra]
     process = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -150,7 +150,7 @@ def test_leftovers_of_a_crashed_server_are_removed(image: str, engine: docker.Do
 
 def test_a_missing_image_is_a_clear_error(scenario_dir: Path, engine: docker.DockerClient) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "scenario.server", str(scenario_dir), "--port", "0", "--sandbox", "docker",
+        [sys.executable, str(REPO / "build.py"), "serve", str(scenario_dir), "--port", "0", "--sandbox", "docker",
          "--image", "no-such-image:never"],
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )
@@ -160,7 +160,7 @@ def test_a_missing_image_is_a_clear_error(scenario_dir: Path, engine: docker.Doc
         "build or load it first (nothing is pulled)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "scenario.server", str(scenario_dir), "--sandbox", "docker"],
+        [sys.executable, str(REPO / "build.py"), "serve", str(scenario_dir), "--sandbox", "docker"],
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )
     assert (done.returncode, done.stderr) == (

@@ -16,7 +16,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # shared/ li
 @pytest.fixture
 def corpus_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     """A read-only corpus scenario served with the local sandbox, its state kept elsewhere."""
-    server = start_server(CORPUS / request.param, tmp_path / "state", cli=True)
+    server = start_server(CORPUS / request.param, tmp_path / "state")
     yield server
     server.stop()
 
